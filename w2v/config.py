@@ -1,0 +1,91 @@
+"""Every training hyperparameter, its default and its meaning, in one place.
+
+Algorithmic choices, documented once here:
+
+* Subsampling keeps a word of count ``c`` with probability
+  ``(sqrt(c / (sample * total)) + 1) * (sample * total) / c`` (word2vec.c's formula),
+  redrawn every epoch; ``sample = 0`` keeps every word.
+* Negative samples are drawn from the unigram distribution raised to ``NOISE_EXPONENT``.
+* CBOW averages its context vectors (word2vec.c's ``-cbow 1``), and the hidden-layer
+  error is added unscaled to every context vector, as word2vec.c and gensim do.
+* Each centre word uses a window shrunk uniformly at random to ``1..window`` words a side.
+* The learning rate decays linearly with the fraction of (epochs x corpus words) done,
+  from ``alpha`` to ``alpha * MIN_ALPHA_FRACTION``. The default ``alpha`` is 0.025 for
+  skip-gram and 0.05 for CBOW, as in word2vec.c.
+* The sigmoid is clipped to 0 and 1 outside [-MAX_EXP, MAX_EXP], as in word2vec.c.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+
+from .errors import ConfigError
+
+ARCHITECTURES = ("skipgram", "cbow")
+DEFAULT_ALPHA = {"skipgram": 0.025, "cbow": 0.05}
+NOISE_EXPONENT = 0.75
+MIN_ALPHA_FRACTION = 1e-4
+MAX_EXP = 6.0
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters of one training run. Invalid values raise ``ConfigError``."""
+
+    arch: str = "skipgram"  # "skipgram" or "cbow"
+    dim: int = 100  # vector dimensions
+    window: int = 5  # largest number of context words on each side
+    negative: int = 5  # negative samples per target
+    sample: float = 1e-3  # subsampling threshold; 0 turns subsampling off
+    min_count: int = 5  # words seen fewer times are dropped
+    max_vocab: int | None = None  # keep only this many of the most frequent words
+    epochs: int = 5  # passes over the corpus
+    alpha: float | None = None  # initial learning rate; None: DEFAULT_ALPHA[arch]
+    threads: int | None = None  # worker threads; None: every available core
+    seed: int = 1  # seeds initial vectors and every random draw
+    lowercase: bool = False  # lowercase tokens before counting
+
+    def __post_init__(self) -> None:
+        if self.arch not in ARCHITECTURES:
+            raise ConfigError("arch", f"must be one of {', '.join(ARCHITECTURES)} (got {self.arch!r})")
+        _at_least("dim", self.dim, 1)
+        _at_least("window", self.window, 1)
+        _at_least("negative", self.negative, 1)
+        _at_least("min_count", self.min_count, 1)
+        _at_least("epochs", self.epochs, 1)
+        if self.max_vocab is not None:
+            _at_least("max_vocab", self.max_vocab, 1)
+        if self.threads is not None:
+            _at_least("threads", self.threads, 1)
+        if not 0 <= self.seed < 2**63:
+            raise ConfigError("seed", f"must be between 0 and 2**63 - 1 (got {self.seed})")
+        if not 0 <= self.sample < 1 or self.sample != self.sample:
+            raise ConfigError("sample", f"must be at least 0 and below 1 (got {self.sample})")
+        if self.alpha is not None and not 0 < self.alpha <= 1:
+            raise ConfigError("alpha", f"must be above 0 and at most 1 (got {self.alpha})")
+
+    @property
+    def start_alpha(self) -> float:
+        """The initial learning rate, with the per-architecture default filled in."""
+        return DEFAULT_ALPHA[self.arch] if self.alpha is None else self.alpha
+
+    @property
+    def workers(self) -> int:
+        """The number of worker threads, with the default (every available core) filled in."""
+        if self.threads is not None:
+            return self.threads
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return max(1, os.cpu_count() or 1)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _at_least(field: str, value: int, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(field, f"must be a whole number (got {value!r})")
+    if value < low:
+        raise ConfigError(field, f"must be at least {low} (got {value})")

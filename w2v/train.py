@@ -1,0 +1,136 @@
+"""The training driver: vocabulary, tables, the learning-rate schedule and the threads.
+
+The corpus is cut into jobs of about ``JOB_WORDS`` words (at a sentence start where
+one falls in the last ``JOB_WORDS`` words, else inside a long line: windows stop at
+such a cut as at a sentence end, and no word is dropped). Worker threads take jobs in
+order, epoch after epoch with no barrier between epochs, and run the ``nogil`` kernel
+on each. A job's learning rate and random seed depend only on its place in the
+schedule, so one thread with a fixed seed gives the same vectors every run.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import kernels
+from .config import MIN_ALPHA_FRACTION, TrainConfig
+from .corpus import Corpus
+from .vectors import KeyedVectors
+from .vocab import EncodedCorpus, Vocabulary, build
+
+JOB_WORDS = 1 << 16
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Reported after the vocabulary pass (``words_done`` 0) and after every job."""
+
+    words_done: int  # corpus positions trained so far, over all epochs
+    words_total: int  # epochs x words in the encoded corpus
+    alpha: float  # learning rate reached
+    vocab_size: int
+    corpus_words: int  # in-vocabulary words in one pass over the corpus
+
+
+def train(corpus: Corpus, config: TrainConfig | None = None,
+          on_progress: Callable[[Progress], None] | None = None) -> KeyedVectors:
+    """Learn word vectors from ``corpus`` (a path, ``"-"`` or an iterable of sentences).
+
+    Prints nothing; ``on_progress`` receives a ``Progress`` as training goes.
+    """
+    config = config or TrainConfig()
+    vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase)
+    w_in = train_encoded(vocab, encoded, config, on_progress)
+    return KeyedVectors(vocab.words, w_in, counts=vocab.counts)
+
+
+def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
+                  on_progress: Callable[[Progress], None] | None = None) -> np.ndarray:
+    """Train on an encoded corpus and return the input vectors (vocab x dim, float32)."""
+    rng = np.random.default_rng(config.seed)
+    w_in = (rng.random((len(vocab), config.dim), dtype=np.float32) - 0.5) / config.dim
+    w_out = np.zeros_like(w_in)
+    tables = (vocab.keep_probabilities(config.sample),
+              *kernels.build_alias(vocab.noise_distribution()))
+    corpus = (encoded.ids, encoded.sentence_starts)
+    cuts = job_boundaries(encoded.sentence_starts)
+    total = config.epochs * encoded.words
+
+    def alpha_at(done: int) -> float:
+        return config.start_alpha * max(MIN_ALPHA_FRACTION, 1.0 - done / total)
+
+    def jobs() -> Iterator[tuple]:
+        for epoch in range(config.epochs):
+            for j in range(len(cuts) - 1):
+                start, end = int(cuts[j]), int(cuts[j + 1])
+                before = epoch * encoded.words
+                settings = (config.arch == "cbow", config.window, config.negative,
+                            alpha_at(before + start), alpha_at(before + end))
+                seed = (config.seed * 0x9E3779B97F4A7C15 + epoch * len(cuts) + j) % 2**64
+                yield (start, end), settings, seed
+
+    def run(span, settings, seed) -> int:
+        kernels.train_range(corpus, span, (w_in, w_out), tables, settings, np.uint64(seed))
+        return span[1] - span[0]
+
+    report = on_progress or (lambda progress: None)
+    done = 0
+    report(Progress(0, total, config.start_alpha, len(vocab), encoded.words))
+    for words in _run_threads(jobs(), run, config.workers):
+        done += words
+        report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
+    return w_in
+
+
+def job_boundaries(sentence_starts: np.ndarray, job_words: int = JOB_WORDS) -> np.ndarray:
+    """Cut points 0 = c0 < c1 < ... < len(ids), about ``job_words`` apart, moved back to
+    a sentence start when one lies within the previous ``job_words`` words."""
+    n = int(sentence_starts[-1])
+    cuts = np.arange(job_words, n, job_words, dtype=np.int64)
+    snapped = sentence_starts[np.searchsorted(sentence_starts, cuts, side="right") - 1]
+    cuts = np.where(snapped > cuts - job_words, snapped, cuts)
+    return np.unique(np.concatenate(([0], cuts, [n])))
+
+
+def _run_threads(jobs: Iterator[tuple], run: Callable[..., int], workers: int) -> Iterator[int]:
+    """Run ``run(*job)`` for every job on ``workers`` threads; yield each job's result as
+    it finishes. An error in a worker stops the others and is raised here."""
+    lock = threading.Lock()
+    results: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                with lock:
+                    job = next(jobs, None)
+                if job is None:
+                    break
+                results.put(run(*job))
+        except BaseException as exc:  # handed to the caller's thread
+            results.put(exc)
+        finally:
+            results.put(None)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    running = workers
+    try:
+        while running:
+            item = results.get()
+            if item is None:
+                running -= 1
+            elif isinstance(item, BaseException):
+                raise item
+            else:
+                yield item
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
