@@ -18,6 +18,11 @@ def entity(row: int, col: int) -> str:
     return f"e{row}_{col}"
 
 
+def vocab_size(rows: int = 5, cols: int = 4, topic_words: int = 6, fillers: int = 20) -> int:
+    """Distinct words of the language: entities, row and column topic words, fillers."""
+    return rows * cols + (rows + cols) * topic_words + fillers
+
+
 def sentences(rows: int = 5, cols: int = 4, count: int = 20000, topic_words: int = 6,
               per_sentence: int = 4, fillers: int = 20, seed: int = 0) -> list[list[str]]:
     rng = np.random.default_rng(seed)

@@ -48,7 +48,8 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHITECTURES:
-            raise ConfigError("arch", f"must be one of {', '.join(ARCHITECTURES)} (got {self.arch!r})")
+            raise ConfigError("arch", f"must be one of {', '.join(ARCHITECTURES)} "
+                                      f"(got {self.arch!r})")
         _at_least("dim", self.dim, 1)
         _at_least("window", self.window, 1)
         _at_least("negative", self.negative, 1)

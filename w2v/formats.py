@@ -45,7 +45,7 @@ def save(path: str | os.PathLike, words: Sequence[str], vectors: np.ndarray) -> 
             if binary:
                 out.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
             else:
-                out.write((word + " " + " ".join(["%.9g" % x for x in row.tolist()]) + "\n")
+                out.write((word + " " + " ".join([f"{x:.9g}" for x in row.tolist()]) + "\n")
                           .encode("utf-8"))
 
 

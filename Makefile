@@ -1,0 +1,35 @@
+# `make demo` and `make test` each set everything up on a fresh machine (a virtual
+# environment in .venv with w2v and its test/bench extras), then do their job.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+W2V := $(BIN)/w2v
+
+.PHONY: install demo test bench lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench,lint]'
+	touch $@
+
+# Train on text8 (from $$W2V_DATA or ../shared when present, else downloaded and
+# checked), then query the vectors it wrote to ./vectors.bin.
+demo: install
+	corpus=$$($(BIN)/python corpora/fetch.py text8) && $(W2V) train "$$corpus" -o vectors.bin
+	$(W2V) similar king -m vectors.bin
+	$(W2V) analogy king man woman -m vectors.bin
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/quality.py
+
+lint: install
+	$(BIN)/ruff check w2v tests benchmarks corpora
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

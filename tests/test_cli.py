@@ -1,0 +1,124 @@
+import json
+import os
+import subprocess
+import sys
+
+import planted
+import pytest
+from click.testing import CliRunner
+
+from w2v.cli import cli
+
+FAST = ["--dim", "20", "--min-count", "1", "--sample", "0", "--epochs", "3",
+        "--threads", "1", "--seed", "7"]
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("W2V_MODEL", raising=False)
+    return CliRunner()
+
+
+def _ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_train_then_similar_then_analogy_in_an_empty_directory(runner, planted_file):
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST]))
+    assert os.listdir(".") == ["vectors.bin"]
+
+    out = _ok(runner.invoke(cli, ["similar", "e1_1", "-n", "3"])).output
+    assert len(out.splitlines()) == 3 and "e1_1" not in out
+
+    out = _ok(runner.invoke(cli, ["analogy", "e1_2", "e1_1", "e3_1", "--json"])).output
+    ranked = json.loads(out)
+    assert ranked[0]["word"] == "e3_2"  # e1_2 - e1_1 + e3_1 = e3_2 in the planted language
+    assert len(ranked) == 10 and set(ranked[0]) == {"word", "score"}
+
+
+def test_output_path_and_model_env(runner, planted_file, monkeypatch):
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-o", "m.txt", "--quiet"]))
+    assert (open("m.txt").readline().split()) == [str(planted.vocab_size()), "20"]
+    _ok(runner.invoke(cli, ["similar", "e0_0", "-m", "m.txt"]))
+    monkeypatch.setenv("W2V_MODEL", "m.txt")
+    _ok(runner.invoke(cli, ["similar", "e0_0"]))
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "--arch", "cbow", "-q"]))
+    assert sorted(os.listdir(".")) == ["m.txt"]  # W2V_MODEL is train's default output too
+
+
+def test_progress_and_summary_go_to_stderr_and_quiet_hides_them(planted_file, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "v.bin"
+    result = _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-o", str(out)]))
+    assert "vocabulary:" in result.stderr and "words/s" in result.stderr
+    assert result.stdout == ""
+    result = _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-o", str(out), "-q"]))
+    assert result.stderr == "" and result.stdout == ""
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "corpus not found"),
+    (b"", "is empty"),
+    (b"\x7fELF\x00\x00\x01", "binary"),
+    (b"a b c\n", "try a smaller --min-count"),
+])
+def test_bad_corpora_get_one_line_errors_and_write_nothing(runner, content, message):
+    if content is not None:
+        with open("c.txt", "wb") as f:
+            f.write(content)
+    result = runner.invoke(cli, ["train", "c.txt", "--min-count", "5"])
+    assert result.exit_code == 1
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+    assert not os.path.exists("vectors.bin")
+
+
+@pytest.mark.parametrize("option,value", [
+    ("--dim", "0"), ("--window", "0"), ("--negative", "-1"), ("--alpha", "0"),
+    ("--alpha", "-0.1"), ("--epochs", "0"), ("--min-count", "0"), ("--sample", "-1"),
+    ("--threads", "0"), ("--max-vocab", "0"), ("--arch", "glove"), ("--dim", "ten"),
+])
+def test_nonsense_options_are_usage_errors(runner, planted_file, option, value):
+    result = runner.invoke(cli, ["train", str(planted_file), option, value])
+    assert result.exit_code == 2
+    assert option in result.output
+    assert not os.path.exists("vectors.bin")
+
+
+def test_unusable_output_fails_before_training(runner, planted_file):
+    result = runner.invoke(cli, ["train", str(planted_file), "-o", "v.model"])
+    assert result.exit_code == 1 and "suffix" in result.output
+    result = runner.invoke(cli, ["train", str(planted_file), "-o", "no/such/dir/v.bin"])
+    assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_query_errors(runner, planted_file):
+    result = runner.invoke(cli, ["similar", "e0_0"])
+    assert result.exit_code == 1 and "model file not found: vectors.bin" in result.output
+    with open("vectors.bin", "wb") as f:
+        f.write(b"garbage")
+    result = runner.invoke(cli, ["similar", "e0_0"])
+    assert result.exit_code == 1 and "not a valid word2vec binary file" in result.output
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-q"]))
+    result = runner.invoke(cli, ["analogy", "e0_0", "zebra", "e1_1"])
+    assert result.exit_code == 1 and "'zebra' is not in the vocabulary" in result.output
+    result = runner.invoke(cli, ["similar", "e0_0", "-n", "0"])
+    assert result.exit_code == 2
+
+
+def test_the_installed_command_never_shows_a_traceback(tmp_path):
+    env = {**os.environ, "W2V_MODEL": str(tmp_path / "missing.bin")}
+    for args in (["train", str(tmp_path / "none.txt")], ["similar", "king"],
+                 ["train", str(tmp_path), "--dim", "0"]):
+        proc = subprocess.run([sys.executable, "-m", "w2v", *args], capture_output=True,
+                              text=True, env=env)
+        assert proc.returncode in (1, 2)
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.strip().splitlines()[-1].startswith("Error")
+
+
+def test_stdin_corpus(runner, planted_file):
+    text = planted_file.read_text()
+    _ok(runner.invoke(cli, ["train", "-", *FAST, "-q"], input=text))
+    assert os.path.exists("vectors.bin")

@@ -1,0 +1,146 @@
+import bz2
+import gzip
+import io
+import lzma
+
+import numpy as np
+import pytest
+
+from w2v import vocab
+from w2v.corpus import token_blocks
+from w2v.errors import CorpusError, VocabularyError
+
+
+def _sentences(corpus_vocab, encoded):
+    ids, starts = encoded.ids, encoded.sentence_starts
+    return [[corpus_vocab.words[i] for i in ids[a:b]] for a, b in zip(starts[:-1], starts[1:])]
+
+
+def test_counts_sort_and_encode(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("b a c a\n\nd b a\n  c c  e\n")
+    v, enc = vocab.build(path, min_count=2)
+    # descending count, a and c tied at 3 in order of first sight; d and e below min-count
+    assert v.words == ["a", "c", "b"]
+    assert v.counts.tolist() == [3, 3, 2]
+    assert _sentences(v, enc) == [["b", "a", "c", "a"], ["b", "a"], ["c", "c"]]
+    assert enc.raw_tokens == 10
+    assert enc.ids.dtype == np.int32 and enc.sentence_starts[-1] == len(enc.ids)
+
+
+def test_ties_keep_first_appearance_order_and_max_vocab_cuts_after_sorting(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("z y x y z x w w w\n")
+    v, _ = vocab.build(path, min_count=1)
+    assert v.words == ["w", "z", "y", "x"]
+    v, enc = vocab.build(path, min_count=1, max_vocab=2)
+    assert v.words == ["w", "z"]
+    assert enc.words == 5
+
+
+@pytest.mark.parametrize("block", [3, 7, 64, 1 << 20])
+def test_blocks_never_split_tokens_or_lose_lines(tmp_path, block):
+    text = b"alpha beta\ngamma\n\n delta  epsilon zeta\neta"
+    path = tmp_path / "c.txt"
+    path.write_bytes(text)
+    tokens, lines, current = [], [], []
+    for block_tokens, ends in token_blocks(path, block_bytes=block):
+        prev = 0
+        for end in ends:
+            current += block_tokens[prev:end]
+            lines.append(current)
+            current, prev = [], end
+        current += block_tokens[prev:]
+        tokens += block_tokens
+    lines = [line for line in lines if line]
+    assert tokens == text.split()
+    assert lines == [line.split() for line in text.split(b"\n") if line.split()]
+
+
+def test_a_single_huge_line_is_read_whole(tmp_path):
+    words = [f"w{i % 50}" for i in range(300_000)]  # one line, several blocks long
+    path = tmp_path / "one-line.txt"
+    path.write_text(" ".join(words))
+    v, enc = vocab.build(path, min_count=1)
+    assert enc.words == 300_000 and enc.sentence_starts.tolist() == [0, 300_000]
+    assert [v.words[i] for i in enc.ids[-3:]] == words[-3:]
+
+
+@pytest.mark.parametrize("suffix,opener", [(".gz", gzip.open), (".bz2", bz2.open),
+                                           (".xz", lzma.open)])
+def test_compressed_corpora(tmp_path, suffix, opener):
+    path = tmp_path / f"c.txt{suffix}"
+    with opener(path, "wb") as f:
+        f.write(b"one two two\nthree three three\n")
+    v, enc = vocab.build(path, min_count=1)
+    assert v.words == ["three", "two", "one"] and enc.words == 6
+
+
+def test_invalid_utf8_becomes_replacement_characters(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"caf\xe9 caf\xe9 ok \xff\xfe ok\n")
+    v, _ = vocab.build(path, min_count=1)
+    assert v.words == ["caf\ufffd", "ok", "\ufffd\ufffd"]
+
+
+def test_lowercase_merges_spellings(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("The the THE cat Cat\n")
+    v, _ = vocab.build(path, min_count=1, lowercase=True)
+    assert v.words == ["the", "cat"] and v.counts.tolist() == [3, 2]
+    v, _ = vocab.build(path, min_count=1)
+    assert len(v) == 5
+
+
+def test_stdin(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"a b a\nb c\n")))
+    v, enc = vocab.build("-", min_count=2)
+    assert v.words == ["a", "b"] and enc.words == 4
+
+
+def test_sentences_from_python():
+    v, enc = vocab.build([["x", "y"], ["y"]], min_count=1)
+    assert v.words == ["y", "x"] and enc.sentence_starts.tolist() == [0, 2, 3]
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "not found"),
+    (b"", "empty"),
+    (b"  \n\n \t", "empty"),
+    (b"\x00\x01\x02binary", "binary"),
+])
+def test_bad_corpora(tmp_path, content, message):
+    path = tmp_path / "c.txt"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(CorpusError, match=message):
+        vocab.build(path, min_count=1)
+
+
+def test_corrupt_compressed_file(tmp_path):
+    path = tmp_path / "c.txt.gz"
+    path.write_bytes(b"this is not gzip data")
+    with pytest.raises(CorpusError, match="cannot read"):
+        vocab.build(path, min_count=1)
+
+
+def test_no_word_reaches_min_count(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("a b c\n")
+    with pytest.raises(VocabularyError, match="try a smaller --min-count"):
+        vocab.build(path, min_count=2)
+
+
+def test_keep_probabilities_use_the_word2vec_c_formula():
+    v = vocab.Vocabulary(words=["a", "b", "c"], counts=np.array([1000, 10, 1]))
+    keep = v.keep_probabilities(1e-2)
+    t = 1e-2 * 1011
+    expected = np.minimum((np.sqrt(np.array([1000, 10, 1]) / t) + 1) * t / [1000, 10, 1], 1)
+    np.testing.assert_allclose(keep, expected, rtol=1e-6)
+    assert keep[0] < 1 and keep[2] == 1
+    assert np.all(v.keep_probabilities(0.0) == 1)
+
+
+def test_noise_distribution_is_counts_to_the_three_quarters():
+    v = vocab.Vocabulary(words=["a", "b"], counts=np.array([16, 1]))
+    np.testing.assert_allclose(v.noise_distribution(), [8 / 9, 1 / 9])
