@@ -14,10 +14,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench,lint]'
 	touch $@
 
-# Train on text8 (from $$W2V_DATA or ../shared when present, else downloaded and
+# Train CBOW on text8 (from $$W2V_DATA or ../shared when present, else downloaded and
 # checked), then query the vectors it wrote to ./vectors.bin.
 demo: install
-	corpus=$$($(BIN)/python corpora/fetch.py text8) && $(W2V) train "$$corpus" -o vectors.bin
+	corpus=$$($(BIN)/python corpora/fetch.py text8) && \
+		$(W2V) train "$$corpus" --arch cbow -o vectors.bin
 	$(W2V) similar king -m vectors.bin
 	$(W2V) analogy king man woman -m vectors.bin
 
