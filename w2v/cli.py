@@ -149,7 +149,7 @@ class _ProgressBar:
             self.bar = tqdm(total=progress.words_total, unit="word", unit_scale=True,
                             dynamic_ncols=True, mininterval=0.5, desc="training")
         if self.bar is not None:
-            self.bar.set_postfix_str(f"lr={progress.alpha:.5f}", refresh=False)
+            self.bar.set_postfix_str(f"lr={progress.alpha:.2e}", refresh=False)
             self.bar.update(progress.words_done - self.bar.n)
         self.last = progress
 
