@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from w2v import vocab
-from w2v.corpus import token_blocks
+from w2v.corpus import text_blocks
 from w2v.errors import CorpusError, VocabularyError
 
 
@@ -39,22 +39,33 @@ def test_ties_keep_first_appearance_order_and_max_vocab_cuts_after_sorting(tmp_p
 
 
 @pytest.mark.parametrize("block", [3, 7, 64, 1 << 20])
-def test_blocks_never_split_tokens_or_lose_lines(tmp_path, block):
+def test_blocks_never_split_tokens(tmp_path, block):
     text = b"alpha beta\ngamma\n\n delta  epsilon zeta\neta"
     path = tmp_path / "c.txt"
     path.write_bytes(text)
-    tokens, lines, current = [], [], []
-    for block_tokens, ends in token_blocks(path, block_bytes=block):
-        prev = 0
-        for end in ends:
-            current += block_tokens[prev:end]
-            lines.append(current)
-            current, prev = [], end
-        current += block_tokens[prev:]
-        tokens += block_tokens
-    lines = [line for line in lines if line]
-    assert tokens == text.split()
-    assert lines == [line.split() for line in text.split(b"\n") if line.split()]
+    blocks = list(text_blocks(path, block_bytes=block))
+    assert b"".join(blocks) == text
+    assert all(b[-1:].isspace() for b in blocks[:-1])
+
+
+@pytest.mark.parametrize("block", [3, 7, 64, 1 << 20])
+def test_lines_become_sentences_whatever_the_blocks(tmp_path, monkeypatch, block):
+    text = "alpha beta\ngamma\n\n delta  epsilon zeta\neta beta\n\n"
+    path = tmp_path / "c.txt"
+    path.write_text(text)
+    monkeypatch.setattr(vocab, "text_blocks", lambda c: text_blocks(c, block_bytes=block))
+    v, enc = vocab.build(path, min_count=1)
+    assert _sentences(v, enc) == [line.split() for line in text.split("\n") if line.split()]
+
+
+def test_many_distinct_words_grow_the_table(tmp_path):
+    words = [f"word{i}" for i in range(100_000)]
+    path = tmp_path / "c.txt"
+    path.write_text(" ".join(words) + "\n" + " ".join(words[::-1]) + "\n")
+    v, enc = vocab.build(path, min_count=2)
+    assert v.words == words  # all tied at 2: order of first appearance
+    assert enc.ids.tolist() == list(range(100_000)) + list(range(100_000))[::-1]
+    assert enc.sentence_starts.tolist() == [0, 100_000, 200_000]
 
 
 def test_a_single_huge_line_is_read_whole(tmp_path):

@@ -6,8 +6,8 @@ standard input, or, from Python, an iterable of sentences (each a list of string
 Each line is a sentence; tokens are separated by ASCII whitespace (space, tab, CR, LF,
 VT, FF), as in word2vec.c. Lines may be of any length: the text is read in blocks of
 ``BLOCK_BYTES`` cut at whitespace, so a 100 MB single-line file such as text8 streams
-in bounded memory and every word of it is used. Tokens stay raw bytes here; invalid
-UTF-8 is dealt with once per vocabulary word, in ``vocab``.
+in bounded memory and every word of it is used. This module only cuts bytes; ``scan``
+tokenises them, and invalid UTF-8 is dealt with once per distinct token, in ``vocab``.
 """
 
 from __future__ import annotations
@@ -40,27 +40,9 @@ def describe(corpus: Corpus) -> str:
     return "the sentences given"
 
 
-def token_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple[list, list]]:
-    """Yield ``(tokens, line_ends)`` per block of text.
-
-    ``tokens`` is a list of ``bytes``; ``line_ends`` lists the indices into ``tokens`` at
-    which a line (a sentence) ended. A line may continue into the next block; the
-    end of the corpus always ends a line.
-    """
-    for chunk in _text_chunks(corpus, block_bytes):
-        tokens: list[bytes] = []
-        line_ends: list[int] = []
-        *lines, tail = chunk.split(b"\n")
-        for line in lines:
-            tokens += line.split()
-            line_ends.append(len(tokens))
-        tokens += tail.split()
-        yield tokens, line_ends
-    yield [], [0]
-
-
-def _text_chunks(corpus: Corpus, block_bytes: int) -> Iterator[bytes]:
-    """Blocks of the corpus bytes, each cut after a whitespace byte (but the last)."""
+def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """The corpus bytes in blocks of about ``block_bytes``, each cut just after a
+    whitespace byte (but the last), so no token spans two blocks. A line may."""
     if not isinstance(corpus, (str, os.PathLike)):
         yield from _sentence_chunks(corpus)
         return

@@ -1,10 +1,11 @@
 """Counting words, pruning and sorting the vocabulary, and encoding the corpus to ids.
 
 One pass over the corpus does both counting and encoding, so standard input works and
-no file is read twice: every distinct raw token gets a provisional id on first sight,
-the corpus is kept as int32 provisional ids, and once the counts are known the ids are
-remapped to the final vocabulary (out-of-vocabulary tokens are dropped, as in
-word2vec.c and gensim).
+no file is read twice: the Numba tokeniser (``scan``) gives every distinct raw token a
+provisional id on first sight, the corpus is kept as int32 provisional ids, and once
+the counts are known the ids are remapped to the final vocabulary (out-of-vocabulary
+tokens are dropped, as in word2vec.c and gensim). No Python object is made per token,
+only per distinct token.
 
 Invalid UTF-8 never stops a run: a word's bytes are decoded with U+FFFD (the Unicode
 replacement character) in place of each invalid sequence. Raw tokens that decode (and,
@@ -17,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import scan
 from .config import NOISE_EXPONENT
-from .corpus import Corpus, describe, token_blocks
+from .corpus import Corpus, describe, text_blocks
 from .errors import CorpusError, VocabularyError
 
 
@@ -67,15 +69,23 @@ class EncodedCorpus:
 def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
           lowercase: bool = False) -> tuple[Vocabulary, EncodedCorpus]:
     """Count, prune and sort the vocabulary, and encode the corpus, in one pass."""
-    raw_index, provisional, line_ends = _scan(corpus)
+    scanner = Scanner()
+    pieces, line_ends = [np.empty(0, np.int32)], [np.empty(0, np.int64)]
+    for block in text_blocks(corpus):
+        ids, ends = scanner.encode(block)
+        pieces.append(ids)
+        line_ends.append(ends)
+    provisional = np.concatenate(pieces)
+    line_ends = np.concatenate(line_ends)
+    del pieces
     if len(provisional) == 0:
         raise CorpusError(f"{describe(corpus)} is empty: it has no words")
-    raw_counts = np.bincount(provisional, minlength=len(raw_index))
+    raw_tokens, raw_counts = scanner.tokens(), scanner.counts()
 
     # Merge raw tokens that normalise to the same word, in order of first appearance.
     word_index: dict[str, int] = {}
-    raw_to_word = np.empty(len(raw_index), dtype=np.int64)
-    for raw, i in raw_index.items():
+    raw_to_word = np.empty(len(raw_tokens), dtype=np.int64)
+    for i, raw in enumerate(raw_tokens):
         word = raw.decode("utf-8", "replace")
         if lowercase:
             word = word.lower()
@@ -94,23 +104,67 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     words_by_id = list(word_index)
     vocab = Vocabulary(words=[words_by_id[i] for i in kept], counts=counts[kept])
 
-    encoded = final_id[raw_to_word][provisional]
-    in_vocab = encoded >= 0
-    ids = encoded[in_vocab]
-    kept_before = np.concatenate(([0], np.cumsum(in_vocab, dtype=np.int64)))
-    starts = np.unique(np.concatenate(([0], kept_before[line_ends])))
+    ids, starts = scan.remap(provisional, final_id[raw_to_word], line_ends,
+                             int(vocab.counts.sum()))
     return vocab, EncodedCorpus(ids=ids, sentence_starts=starts, raw_tokens=len(provisional))
 
 
-def _scan(corpus: Corpus) -> tuple[dict[bytes, int], np.ndarray, np.ndarray]:
-    """Provisional ids of every token, the raw-token index, and line-end positions."""
-    raw_index: dict[bytes, int] = {}
-    assign = raw_index.setdefault
-    pieces: list[np.ndarray] = []
-    line_ends: list[np.ndarray] = []
-    offset = 0
-    for tokens, ends in token_blocks(corpus):
-        pieces.append(np.array([assign(t, len(raw_index)) for t in tokens], dtype=np.int32))
-        line_ends.append(np.asarray(ends, dtype=np.int64) + offset)
-        offset += len(tokens)
-    return raw_index, np.concatenate(pieces), np.concatenate(line_ends)
+class Scanner:
+    """Tokenises blocks of bytes into provisional ids (``scan.encode_block``), growing
+    its hash table and token store as needed; ids are numbered in order of first
+    appearance across all blocks."""
+
+    def __init__(self, words: int = 1 << 15, arena_bytes: int = 1 << 20):
+        self.hashes = np.empty(words, dtype=np.uint64)
+        self.offsets = np.empty(words, dtype=np.int64)
+        self.lengths = np.empty(words, dtype=np.int32)
+        self.counts_ = np.empty(words, dtype=np.int64)
+        self.arena = np.empty(arena_bytes, dtype=np.uint8)
+        self.table = np.full(4 * words, -1, dtype=np.int32)
+        self.counters = np.zeros(2, dtype=np.int64)  # distinct tokens, arena bytes used
+        self.seen = 0  # tokens in the blocks encoded so far
+
+    def encode(self, block: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Provisional ids of the block's tokens, and the global token positions at
+        which its lines end."""
+        data = np.frombuffer(block, dtype=np.uint8)
+        ids = np.empty(len(data) // 2 + 1, dtype=np.int32)
+        ends = np.empty(block.count(b"\n"), dtype=np.int64)
+        pos = n_ids = n_ends = 0
+        while True:
+            tables = (self.table, self.hashes, self.offsets, self.lengths, self.counts_,
+                      self.arena)
+            pos, got, got_ends = scan.encode_block(data, pos, tables, self.counters,
+                                                   ids[n_ids:], ends[n_ends:])
+            ends[n_ends:n_ends + got_ends] += n_ids
+            n_ids += got
+            n_ends += got_ends
+            if pos == len(data):
+                break
+            self._grow(need_bytes=len(data) - pos)
+        ends[:n_ends] += self.seen
+        self.seen += n_ids
+        return ids[:n_ids].copy(), ends[:n_ends]
+
+    def _grow(self, need_bytes: int) -> None:
+        words, used = int(self.counters[0]), int(self.counters[1])
+        if words == len(self.hashes):
+            size = 2 * len(self.hashes)
+            self.hashes = np.resize(self.hashes, size)
+            self.offsets = np.resize(self.offsets, size)
+            self.lengths = np.resize(self.lengths, size)
+            self.counts_ = np.resize(self.counts_, size)
+            self.table = scan.rehash(self.hashes, words, 4 * size)
+        if used + need_bytes > len(self.arena):
+            self.arena = np.resize(self.arena, max(2 * len(self.arena), used + need_bytes))
+
+    def counts(self) -> np.ndarray:
+        """How often each distinct token occurred, by provisional id."""
+        return self.counts_[: self.counters[0]].copy()
+
+    def tokens(self) -> list[bytes]:
+        """The distinct tokens, by provisional id."""
+        words, used = int(self.counters[0]), int(self.counters[1])
+        blob = self.arena[:used].tobytes()
+        return [blob[o:o + n] for o, n in zip(self.offsets[:words].tolist(),
+                                              self.lengths[:words].tolist())]

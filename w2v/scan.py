@@ -1,0 +1,131 @@
+"""Numba tokeniser: bytes to provisional word ids through an open-addressing hash table,
+with no Python object per token. Imports nothing from w2v.
+
+The table state is a tuple of arrays (table, hashes, offsets, lengths, counts, arena)
+plus ``counters = [distinct tokens, arena bytes used]``: token ``k``'s bytes are
+``arena[offsets[k]:offsets[k] + lengths[k]]`` and it occurred ``counts[k]`` times.
+``Scanner`` in vocab.py owns this state and grows it when ``encode_block`` stops for room.
+"""
+
+import numpy as np
+from numba import njit
+
+_JIT = dict(cache=True, nogil=True)
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+@njit(**_JIT)
+def _is_space(c):
+    return c == 32 or (c >= 9 and c <= 13)  # space, \t \n \v \f \r
+
+
+@njit(**_JIT)
+def encode_block(data, start, tables, counters, out_ids, out_line_ends):
+    """Tokenise ``data[start:]`` (whitespace-separated, newline ends a line).
+
+    Writes each token's provisional id to ``out_ids`` and, for each newline, the number
+    of ids written before it to ``out_line_ends``. Stops early, before a token that
+    is new, when the table is out of room. Returns (stop position, ids written,
+    line ends written); stop == len(data) when the block is done.
+    """
+    table, hashes, offsets, lengths, counts, arena = tables
+    n_words = counters[0]
+    used = counters[1]
+    mask = len(table) - 1
+    n = len(data)
+    n_out = 0
+    n_ends = 0
+    i = start
+    while i < n:
+        c = data[i]
+        if c == 10:
+            out_line_ends[n_ends] = n_out
+            n_ends += 1
+            i += 1
+            continue
+        if _is_space(c):
+            i += 1
+            continue
+        j = i
+        h = _FNV_OFFSET
+        while j < n and not _is_space(data[j]):
+            h = (h ^ np.uint64(data[j])) * _FNV_PRIME
+            j += 1
+        length = j - i
+        slot = np.int64(h & np.uint64(mask))
+        while True:
+            word = table[slot]
+            if word < 0:
+                if n_words == len(hashes) or used + length > len(arena):
+                    counters[0] = n_words
+                    counters[1] = used
+                    return i, n_out, n_ends
+                word = n_words
+                n_words += 1
+                table[slot] = word
+                hashes[word] = h
+                offsets[word] = used
+                lengths[word] = length
+                counts[word] = 0
+                arena[used:used + length] = data[i:j]
+                used += length
+                break
+            if hashes[word] == h and lengths[word] == length:
+                same = True
+                base = offsets[word]
+                for k in range(length):
+                    if arena[base + k] != data[i + k]:
+                        same = False
+                        break
+                if same:
+                    break
+            slot = (slot + 1) & mask
+        out_ids[n_out] = word
+        counts[word] += 1
+        n_out += 1
+        i = j
+    counters[0] = n_words
+    counters[1] = used
+    return n, n_out, n_ends
+
+
+@njit(**_JIT)
+def rehash(hashes, n_words, size):
+    """A new table of ``size`` slots (a power of two) holding tokens 0..n_words-1."""
+    table = np.full(size, -1, dtype=np.int32)
+    mask = np.uint64(size - 1)
+    for word in range(n_words):
+        slot = np.int64(hashes[word] & mask)
+        while table[slot] >= 0:
+            slot = (slot + 1) & (size - 1)
+        table[slot] = word
+    return table
+
+
+@njit(**_JIT)
+def remap(provisional, final_id, line_ends, kept_tokens):
+    """The corpus in final ids, dropping tokens whose ``final_id`` is -1, and the start
+    of each non-empty line in it (plus the end). ``line_ends`` are sorted positions in
+    ``provisional``; ``kept_tokens`` is how many tokens are kept."""
+    ids = np.empty(kept_tokens, dtype=np.int32)
+    starts = np.empty(len(line_ends) + 2, dtype=np.int64)
+    starts[0] = 0
+    n_starts = 1
+    n = 0
+    e = 0
+    for p in range(len(provisional) + 1):
+        while e < len(line_ends) and line_ends[e] <= p:
+            if starts[n_starts - 1] != n:
+                starts[n_starts] = n
+                n_starts += 1
+            e += 1
+        if p < len(provisional):
+            word = final_id[provisional[p]]
+            if word >= 0:
+                ids[n] = word
+                n += 1
+    if starts[n_starts - 1] != n:
+        starts[n_starts] = n
+        n_starts += 1
+    return ids, starts[:n_starts].copy()
