@@ -12,32 +12,48 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def test_ns_update_is_one_sgd_step_on_the_negative_sampling_loss():
+def _sig(f):
+    return 1.0 if f >= 6 else 0.0 if f <= -6 else float(kernels.sigmoid(np.float32(f)))
+
+
+@pytest.mark.parametrize("m", [1, 3])
+def test_ns_update_is_one_sgd_step_on_the_negative_sampling_loss(m):
     rng = np.random.default_rng(0)
-    hidden = rng.normal(0, 0.5, 8).astype(np.float32)
+    inputs = rng.normal(0, 0.5, (4, 8)).astype(np.float32)
     w_out = rng.normal(0, 0.5, (6, 8)).astype(np.float32)
     targets = np.array([2, 0, 5, 3], dtype=np.int32)  # positive first, then noise
     alpha = 0.1
     before = w_out.astype(np.float64)
-    grad = np.zeros(8, dtype=np.float32)
+    grads = np.full((4, 8), 9.0, dtype=np.float32)  # scratch: overwritten
 
-    kernels.ns_update(hidden, w_out, targets, 4, np.float32(alpha), grad)
+    kernels.ns_update(inputs, m, w_out, targets, 4, np.float32(alpha), grads,
+                      np.empty(4, np.float32))
 
-    # loss = -log s(h.u_pos) - sum log s(-h.u_neg); the step moves against its gradient
-    h = hidden.astype(np.float64)
+    # loss = sum over inputs h of -log s(h.u_pos) - sum log s(-h.u_neg), scored at the
+    # weights on entry; the step moves each row against its gradient
+    h = inputs[:m].astype(np.float64)
     labels = np.array([1.0, 0.0, 0.0, 0.0])
-    g = (labels - _sigmoid(before[targets] @ h)) * alpha  # -alpha * dloss/d(h.u)
+    scores = h @ before[targets].T  # (m, targets)
+    g = (labels - np.vectorize(_sig)(scores)) * alpha
     expected_out = before.copy()
-    expected_out[targets] += g[:, None] * h
+    expected_out[targets] += g.T @ h
     np.testing.assert_allclose(w_out, expected_out, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(grad, g @ before[targets], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(grads[:m], g @ before[targets], rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(grads[m:], 9.0)
+
+
+def test_sigmoid_table_is_close_and_clipped():
+    for f in np.linspace(-5.99, 5.99, 101, dtype=np.float32):
+        assert abs(kernels.sigmoid(f) - 1 / (1 + np.exp(-f))) < 0.01
+    assert kernels.sigmoid(np.float32(6.5)) == 1.0 and kernels.sigmoid(np.float32(-7)) == 0.0
 
 
 def test_ns_update_clips_the_sigmoid_like_word2vec_c():
-    hidden = np.full(4, 2.0, dtype=np.float32)  # h.u = 16 > MAX_EXP for u = 2
+    inputs = np.full((1, 4), 2.0, dtype=np.float32)  # h.u = 16 > MAX_EXP for u = 2
     w_out = np.full((2, 4), 2.0, dtype=np.float32)
-    grad = np.zeros(4, dtype=np.float32)
-    kernels.ns_update(hidden, w_out, np.array([0, 1], np.int32), 2, np.float32(0.5), grad)
+    grads = np.zeros((1, 4), dtype=np.float32)
+    kernels.ns_update(inputs, 1, w_out, np.array([0, 1], np.int32), 2, np.float32(0.5),
+                      grads, np.empty(1, np.float32))
     np.testing.assert_array_equal(w_out[0], 2.0)  # positive already certain: no change
     np.testing.assert_allclose(w_out[1], 2.0 - 0.5 * 2.0)  # negative: full (0 - 1) step
 
@@ -78,7 +94,7 @@ def test_random_helpers_stay_in_range():
 def _reference_train_range(ids, starts, span, w_in, w_out, tables, settings, seed):
     """train_range written plainly in NumPy, drawing the same random numbers."""
     keep, accept, alias = tables
-    cbow, window, negative, alpha0, alpha1 = settings
+    cbow, exact, window, negative, alpha0, alpha1 = settings
     start, end = span
     state, _ = kernels.next_random(np.uint64(seed))
 
@@ -88,18 +104,19 @@ def _reference_train_range(ids, starts, span, w_in, w_out, tables, settings, see
         return np.uint64(bits)
 
     def step(hidden, center):
+        """Score every row of ``hidden`` against the targets at the weights on entry;
+        update w_out; return the error of each row of ``hidden``."""
         nonlocal state
         targets = np.empty(negative + 1, dtype=np.int32)
         count, state = kernels.draw_targets(center, accept, alias, negative, targets,
                                             np.uint64(state))
-        grad = np.zeros_like(hidden)
+        grads = np.zeros_like(hidden)
         for k, t in enumerate(targets[:count]):
-            f = float(hidden @ w_out[t])
-            s = 1.0 if f > 6 else 0.0 if f < -6 else _sigmoid(f)
-            g = ((1.0 if k == 0 else 0.0) - s) * alpha
-            grad += g * w_out[t]
-            w_out[t] += g * hidden
-        return grad
+            g = np.array([((1.0 if k == 0 else 0.0) - _sig(h @ w_out[t])) * alpha
+                          for h in hidden], dtype=np.float32)
+            grads += g[:, None] * w_out[t]
+            w_out[t] += g @ hidden
+        return grads
 
     for s in range(len(starts) - 1):
         lo, hi = max(starts[s], start), min(starts[s + 1], end)
@@ -112,18 +129,24 @@ def _reference_train_range(ids, starts, span, w_in, w_out, tables, settings, see
             reach = window - kernels.below(draw(), window)
             context = [kept[j][0] for j in range(max(i - reach, 0), min(i + reach + 1, len(kept)))
                        if j != i]
+            if not context:
+                continue
             alpha = np.float32(alpha0 + (alpha1 - alpha0) / (end - start) * (pos - start))
-            if cbow and context:
-                grad = step(w_in[context].mean(axis=0), center)
+            if cbow:
+                grad = step(w_in[context].mean(axis=0, keepdims=True), center)[0]
                 for c in context:
                     w_in[c] += grad
-            elif not cbow:
+            elif exact:
                 for c in context:
-                    w_in[c] += step(w_in[c].copy(), center)
+                    w_in[c] += step(w_in[c][None, :].copy(), center)[0]
+            else:
+                grads = step(w_in[context].copy(), center)
+                for c, grad in zip(context, grads):
+                    w_in[c] += grad
 
 
-@pytest.mark.parametrize("cbow", [False, True])
-def test_train_range_matches_the_numpy_reference(cbow):
+@pytest.mark.parametrize("cbow,exact", [(False, False), (False, True), (True, False)])
+def test_train_range_matches_the_numpy_reference(cbow, exact):
     rng = np.random.default_rng(3)
     vocab, dim = 12, 6
     ids = rng.integers(vocab, size=80).astype(np.int32)
@@ -132,7 +155,7 @@ def test_train_range_matches_the_numpy_reference(cbow):
     accept, alias = kernels.build_alias(np.full(vocab, 1 / vocab))
     w_in = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
     w_out = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
-    settings_ = (cbow, 3, 2, 0.05, 0.01)
+    settings_ = (cbow, exact, 3, 2, 0.05, 0.01)
     span = (4, 75)  # starts and ends inside sentences
     ref_in, ref_out = w_in.copy(), w_out.copy()
 

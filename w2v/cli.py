@@ -102,6 +102,9 @@ def _query_options(command):
 @click.option("--seed", type=int, default=_DEFAULTS["seed"], show_default=True,
               help="Random seed; with --threads 1 a run is exactly reproducible.")
 @click.option("--lowercase", is_flag=True, help="Lowercase words before counting.")
+@click.option("--exact-negatives", is_flag=True,
+              help="Skip-gram: fresh negatives for every (centre, context) pair, as "
+                   "word2vec.c does, instead of one set per centre word (slower).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @_friendly_errors
 def train_command(corpus: str, output: str | None, quiet: bool, **options) -> None:

@@ -6,13 +6,19 @@ Algorithmic choices, documented once here:
   ``(sqrt(c / (sample * total)) + 1) * (sample * total) / c`` (word2vec.c's formula),
   redrawn every epoch; ``sample = 0`` keeps every word.
 * Negative samples are drawn from the unigram distribution raised to ``NOISE_EXPONENT``.
+* Skip-gram draws one set of negatives per centre word and updates the centre's
+  whole window at once from the weights as they were (HogBatch, Ji et al. 2016), which
+  keeps the output rows in cache. ``exact_negatives`` restores word2vec.c's fresh
+  negatives and sequential update for every (centre, context) pair. CBOW has one
+  update per centre word either way.
 * CBOW averages its context vectors (word2vec.c's ``-cbow 1``), and the hidden-layer
   error is added unscaled to every context vector, as word2vec.c and gensim do.
 * Each centre word uses a window shrunk uniformly at random to ``1..window`` words a side.
 * The learning rate decays linearly with the fraction of (epochs x corpus words) done,
   from ``alpha`` to ``alpha * MIN_ALPHA_FRACTION``. The default ``alpha`` is 0.025 for
   skip-gram and 0.05 for CBOW, as in word2vec.c.
-* The sigmoid is clipped to 0 and 1 outside [-MAX_EXP, MAX_EXP], as in word2vec.c.
+* The sigmoid comes from a 1,000-entry table and is clipped to 0 and 1 outside
+  [-6, 6], as in word2vec.c (``kernels.MAX_EXP``).
 """
 
 from __future__ import annotations
@@ -26,7 +32,6 @@ ARCHITECTURES = ("skipgram", "cbow")
 DEFAULT_ALPHA = {"skipgram": 0.025, "cbow": 0.05}
 NOISE_EXPONENT = 0.75
 MIN_ALPHA_FRACTION = 1e-4
-MAX_EXP = 6.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class TrainConfig:
     threads: int | None = None  # worker threads; None: every available core
     seed: int = 1  # seeds initial vectors and every random draw
     lowercase: bool = False  # lowercase tokens before counting
+    exact_negatives: bool = False  # skip-gram: word2vec.c's per-pair negatives (slower)
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHITECTURES:

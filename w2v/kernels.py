@@ -23,6 +23,10 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _LOW24 = np.uint64(0xFFFFFF)
+_SIGMOID_SIZE = 1000
+_SIGMOID_SCALE = np.float32(_SIGMOID_SIZE / MAX_EXP / 2)
+_SIGMOID = (1.0 / (1.0 + np.exp(-(np.arange(_SIGMOID_SIZE) / _SIGMOID_SIZE * 2 - 1) * MAX_EXP))
+            ).astype(np.float32)
 _U24 = np.float32(1.0 / (1 << 24))
 
 
@@ -103,57 +107,81 @@ def draw_targets(positive, noise_accept, noise_alias, negative, targets, state):
 
 
 @njit(**_JIT)
-def ns_update(hidden, w_out, targets, count, alpha, grad_hidden):
-    """Negative-sampling step shared by skip-gram and CBOW.
+def sigmoid(f):
+    """Logistic function from a 1,000-entry table over [-MAX_EXP, MAX_EXP], 0 and 1
+    outside it (word2vec.c's expTable)."""
+    if f >= MAX_EXP:
+        return np.float32(1.0)
+    if f <= -MAX_EXP:
+        return np.float32(0.0)
+    return _SIGMOID[int((f + MAX_EXP) * _SIGMOID_SCALE)]
 
-    targets[0] is the positive word (label 1), targets[1:count] the noise words
-    (label 0). Updates the rows of ``w_out`` in place and adds the error for
-    ``hidden`` to ``grad_hidden``; the caller applies ``grad_hidden``.
+
+@njit(**_JIT)
+def ns_update(inputs, m, w_out, targets, count, alpha, grads, scores):
+    """The negative-sampling step shared by skip-gram and CBOW.
+
+    inputs[:m] are the input-side vectors (copies: skip-gram's context rows, or CBOW's
+    context mean); targets[0] is the positive word (label 1), targets[1:count] the
+    noise words (label 0). Every (input, target) pair is scored with the weights as
+    they were on entry, then the rows of ``w_out`` are updated in place and the error
+    of each input is written to grads[:m], for the caller to apply. With m == 1 this
+    is word2vec.c's per-pair update; with m > 1 it is HogBatch (Ji et al. 2016).
+    ``scores`` is scratch space of at least m floats.
     """
-    dim = len(hidden)
+    dim = inputs.shape[1]
+    for c in range(m):
+        for d in range(dim):
+            grads[c, d] = 0.0
     for k in range(count):
         row = w_out[targets[k]]
         label = np.float32(1.0) if k == 0 else np.float32(0.0)
-        f = np.float32(0.0)
-        for d in range(dim):
-            f += hidden[d] * row[d]
-        if f > MAX_EXP:
-            g = (label - np.float32(1.0)) * alpha
-        elif f < -MAX_EXP:
-            g = label * alpha
-        else:
-            g = (label - np.float32(1.0) / (np.float32(1.0) + np.exp(-f))) * alpha
-        for d in range(dim):
-            grad_hidden[d] += g * row[d]
-            row[d] += g * hidden[d]
+        for c in range(m):
+            f = np.float32(0.0)
+            for d in range(dim):
+                f += inputs[c, d] * row[d]
+            scores[c] = (label - sigmoid(f)) * alpha
+        for c in range(m):
+            g = scores[c]
+            for d in range(dim):
+                grads[c, d] += g * row[d]
+        for c in range(m):
+            g = scores[c]
+            for d in range(dim):
+                row[d] += g * inputs[c, d]
 
 
 @njit(**_JIT)
 def train_range(corpus, span, weights, tables, settings, seed):
     """Train on the centre words at ids[start:end]; returns the number of centre words
-    trained (those kept by subsampling).
+    trained (those kept by subsampling that have a context word).
 
     corpus   = (ids int32, sentence_starts int64): sentences, see vocab.EncodedCorpus
     span     = (start, end): positions of the centre words; windows stop at the span's
                ends as at sentence ends
     weights  = (w_in, w_out): float32 (vocab, dim), updated in place
     tables   = (keep_prob, noise_accept, noise_alias): subsampling and noise tables
-    settings = (cbow, window, negative, alpha_start, alpha_end): the learning rate
-               falls linearly from alpha_start at ``start`` to alpha_end at ``end``
+    settings = (cbow, exact, window, negative, alpha_start, alpha_end): the learning
+               rate falls linearly from alpha_start at ``start`` to alpha_end at ``end``.
+               Skip-gram draws one set of negatives per centre word and updates the
+               whole window as a batch, unless ``exact`` asks for word2vec.c's fresh
+               negatives and sequential update per (centre, context) pair.
     seed     = uint64 state of this span's random numbers
     """
     ids, sentence_starts = corpus
     start, end = span
     w_in, w_out = weights
     keep_prob, noise_accept, noise_alias = tables
-    cbow, window, negative, alpha_start, alpha_end = settings
+    cbow, exact, window, negative, alpha_start, alpha_end = settings
     dim = w_in.shape[1]
 
     kept = np.empty(end - start, dtype=np.int32)  # subsampled words of one sentence
     kept_pos = np.empty(end - start, dtype=np.int64)  # and their positions
     targets = np.empty(negative + 1, dtype=np.int32)
-    hidden = np.empty(dim, dtype=np.float32)
-    grad_hidden = np.empty(dim, dtype=np.float32)
+    contexts = np.empty(2 * window, dtype=np.int32)
+    inputs = np.empty((2 * window, dim), dtype=np.float32)
+    grads = np.empty((2 * window, dim), dtype=np.float32)
+    scores = np.empty(2 * window, dtype=np.float32)
     alpha_step = (alpha_end - alpha_start) / max(end - start, 1)
     state, _ = next_random(np.uint64(seed))
     trained = 0
@@ -176,32 +204,50 @@ def train_range(corpus, span, weights, tables, settings, seed):
         for i in range(n):
             state, bits = next_random(state)
             reach = window - below(bits, window)  # 1..window words each side
-            first = max(i - reach, 0)
-            last = min(i + reach + 1, n)
+            m = 0
+            for j in range(max(i - reach, 0), min(i + reach + 1, n)):
+                if j != i:
+                    contexts[m] = kept[j]
+                    m += 1
+            if m == 0:
+                continue
             center = kept[i]
             alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
-            if cbow:
-                hidden[:] = 0.0
-                for j in range(first, last):
-                    if j != i:
-                        hidden += w_in[kept[j]]
-                if last - first > 1:
-                    hidden /= np.float32(last - first - 1)
-                    grad_hidden[:] = 0.0
-                    count, state = draw_targets(center, noise_accept, noise_alias,
-                                                negative, targets, state)
-                    ns_update(hidden, w_out, targets, count, alpha, grad_hidden)
-                    for j in range(first, last):
-                        if j != i:
-                            w_in[kept[j]] += grad_hidden
-            else:
-                for j in range(first, last):
-                    if j != i:
-                        context = w_in[kept[j]]
-                        grad_hidden[:] = 0.0
-                        count, state = draw_targets(center, noise_accept, noise_alias,
-                                                    negative, targets, state)
-                        ns_update(context, w_out, targets, count, alpha, grad_hidden)
-                        context += grad_hidden
             trained += 1
+            if cbow:
+                for d in range(dim):
+                    inputs[0, d] = 0.0
+                for c in range(m):
+                    row = w_in[contexts[c]]
+                    for d in range(dim):
+                        inputs[0, d] += row[d]
+                for d in range(dim):
+                    inputs[0, d] /= m
+                count, state = draw_targets(center, noise_accept, noise_alias, negative,
+                                            targets, state)
+                ns_update(inputs, 1, w_out, targets, count, alpha, grads, scores)
+                for c in range(m):
+                    _add_row(w_in[contexts[c]], grads, 0)
+            elif exact:
+                for c in range(m):
+                    row = w_in[contexts[c]]
+                    inputs[0, :] = row
+                    count, state = draw_targets(center, noise_accept, noise_alias, negative,
+                                                targets, state)
+                    ns_update(inputs, 1, w_out, targets, count, alpha, grads, scores)
+                    _add_row(row, grads, 0)
+            else:
+                for c in range(m):
+                    inputs[c, :] = w_in[contexts[c]]
+                count, state = draw_targets(center, noise_accept, noise_alias, negative,
+                                            targets, state)
+                ns_update(inputs, m, w_out, targets, count, alpha, grads, scores)
+                for c in range(m):
+                    _add_row(w_in[contexts[c]], grads, c)
     return trained
+
+
+@njit(**_JIT)
+def _add_row(row, grads, c):
+    for d in range(len(row)):
+        row[d] += grads[c, d]

@@ -69,7 +69,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
             for j in range(len(cuts) - 1):
                 start, end = int(cuts[j]), int(cuts[j + 1])
                 before = epoch * encoded.words
-                settings = (config.arch == "cbow", config.window, config.negative,
+                settings = (config.arch == "cbow", config.exact_negatives, config.window,
+                            config.negative,
                             alpha_at(before + start), alpha_at(before + end))
                 seed = (config.seed * 0x9E3779B97F4A7C15 + epoch * len(cuts) + j) % 2**64
                 yield (start, end), settings, seed
