@@ -43,7 +43,7 @@ def test_blocks_never_split_tokens(tmp_path, block):
     text = b"alpha beta\ngamma\n\n delta  epsilon zeta\neta"
     path = tmp_path / "c.txt"
     path.write_bytes(text)
-    blocks = list(text_blocks(path, block_bytes=block))
+    blocks = [bytes(b) for b in text_blocks(path, block_bytes=block)]
     assert b"".join(blocks) == text
     assert all(b[-1:].isspace() for b in blocks[:-1])
 
@@ -94,11 +94,20 @@ def test_invalid_utf8_becomes_replacement_characters(tmp_path):
     assert v.words == ["caf\ufffd", "ok", "\ufffd\ufffd"]
 
 
+def test_merged_tokens_can_reach_min_count_together(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"caf\xe9 caf\xff " * 3 + b"rare\n")
+    v, enc = vocab.build(path, min_count=5)
+    assert v.words == ["caf\ufffd"] and v.counts.tolist() == [6] and enc.words == 6
+
+
 def test_lowercase_merges_spellings(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("The the THE cat Cat\n")
     v, _ = vocab.build(path, min_count=1, lowercase=True)
     assert v.words == ["the", "cat"] and v.counts.tolist() == [3, 2]
+    v, _ = vocab.build(path, min_count=3, lowercase=True)  # no spelling reaches 3 alone
+    assert v.words == ["the"]
     v, _ = vocab.build(path, min_count=1)
     assert len(v) == 5
 

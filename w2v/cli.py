@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import json
 import os
+import sys
 import time
 
 import click
@@ -204,4 +205,8 @@ def _print_ranked(ranked: list[tuple[str, float]], as_json: bool) -> None:
 
 
 def main() -> None:
+    # On its first call Numba imports scipy.linalg, when SciPy is installed, to look
+    # for BLAS; w2v's kernels use none. The command never needs SciPy, so it skips
+    # that import: 0.3 s and about 13 MB less for every run (the library leaves it be).
+    sys.modules.setdefault("scipy", None)
     cli(prog_name="w2v")

@@ -21,6 +21,8 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, Union
 
+import numpy as np
+
 from .errors import CorpusError
 
 BLOCK_BYTES = 1 << 22
@@ -40,34 +42,61 @@ def describe(corpus: Corpus) -> str:
     return "the sentences given"
 
 
-def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
-    """The corpus bytes in blocks of about ``block_bytes``, each cut just after a
-    whitespace byte (but the last), so no token spans two blocks. A line may."""
+def size_hint(corpus: Corpus) -> int:
+    """The corpus size in bytes when cheaply known (a plain file), else 0."""
+    if isinstance(corpus, (str, os.PathLike)) and corpus != "-" \
+            and os.path.splitext(os.fspath(corpus))[1].lower() not in _OPENERS:
+        try:
+            return os.path.getsize(corpus)
+        except OSError:
+            return 0
+    return 0
+
+
+def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES) -> Iterator[np.ndarray]:
+    """The corpus bytes as uint8 arrays of about ``block_bytes``, each cut just after a
+    whitespace byte (but the last), so no token spans two blocks; a line may. A block
+    is a view of a reused buffer: it is valid until the next one is asked for."""
     if not isinstance(corpus, (str, os.PathLike)):
-        yield from _sentence_chunks(corpus)
+        for chunk in _sentence_chunks(corpus):
+            yield np.frombuffer(chunk, dtype=np.uint8)
         return
     name = describe(corpus)
-    carry = b""
+    buf = np.empty(block_bytes, dtype=np.uint8)
+    carry = 0  # bytes of an unfinished token kept at the front of buf
     with _open(corpus) as stream:
         while True:
+            if carry == len(buf):  # one token longer than the buffer so far
+                buf = np.concatenate([buf, np.empty_like(buf)])
             try:
-                data = stream.read(block_bytes)
+                got = stream.readinto(memoryview(buf)[carry:])
             except _READ_ERRORS as exc:
                 raise CorpusError(f"cannot read {name}: {_reason(exc)}") from None
-            if b"\0" in data:
+            if not got:
+                if carry:
+                    yield buf[:carry]
+                return
+            end = carry + got
+            if not buf[carry:end].all():
                 raise CorpusError(f"{name} looks like a binary file (it contains NUL bytes); "
                                   "w2v reads UTF-8 text")
-            if not data:
-                if carry:
-                    yield carry
-                return
-            data = carry + data
-            cut = max(data.rfind(c) for c in _WHITESPACE)
-            if cut < 0:  # one token longer than a block so far: keep reading
-                carry = data
+            cut = _last_space(buf[:end])
+            if cut < 0:
+                carry = end
                 continue
-            carry = data[cut + 1:]
-            yield data[: cut + 1]
+            yield buf[:cut + 1]
+            carry = end - cut - 1
+            buf[:carry] = buf[cut + 1:end].copy()
+
+
+def _last_space(data: np.ndarray) -> int:
+    """Index of the last whitespace byte in ``data``, or -1."""
+    for size in (1 << 16, len(data)):
+        tail = data[-size:]
+        spaces = np.flatnonzero((tail == 32) | ((tail >= 9) & (tail <= 13)))
+        if len(spaces):
+            return len(data) - len(tail) + int(spaces[-1])
+    return -1
 
 
 def _sentence_chunks(sentences: Iterable[Iterable[str]]) -> Iterator[bytes]:

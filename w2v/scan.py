@@ -104,28 +104,40 @@ def rehash(hashes, n_words, size):
 
 
 @njit(**_JIT)
-def remap(provisional, final_id, line_ends, kept_tokens):
-    """The corpus in final ids, dropping tokens whose ``final_id`` is -1, and the start
-    of each non-empty line in it (plus the end). ``line_ends`` are sorted positions in
-    ``provisional``; ``kept_tokens`` is how many tokens are kept."""
-    ids = np.empty(kept_tokens, dtype=np.int32)
+def remap(ids, final_id, line_ends):
+    """Rewrite ``ids`` in place into final ids, dropping tokens whose ``final_id`` is -1
+    (the kept ones move to the front). Returns how many were kept and the start of
+    each non-empty line among them, plus the end. ``line_ends`` are sorted positions
+    in the original ``ids``."""
     starts = np.empty(len(line_ends) + 2, dtype=np.int64)
     starts[0] = 0
     n_starts = 1
     n = 0
     e = 0
-    for p in range(len(provisional) + 1):
+    for p in range(len(ids) + 1):
         while e < len(line_ends) and line_ends[e] <= p:
             if starts[n_starts - 1] != n:
                 starts[n_starts] = n
                 n_starts += 1
             e += 1
-        if p < len(provisional):
-            word = final_id[provisional[p]]
+        if p < len(ids):
+            word = final_id[ids[p]]
             if word >= 0:
                 ids[n] = word
                 n += 1
     if starts[n_starts - 1] != n:
         starts[n_starts] = n
         n_starts += 1
-    return ids, starts[:n_starts].copy()
+    return n, starts[:n_starts].copy()
+
+
+@njit(**_JIT)
+def non_ascii(offsets, lengths, arena, n_words):
+    """For each of the first ``n_words`` tokens: does it hold a byte above 127?"""
+    out = np.zeros(n_words, dtype=np.bool_)
+    for word in range(n_words):
+        for k in range(offsets[word], offsets[word] + lengths[word]):
+            if arena[k] > 127:
+                out[word] = True
+                break
+    return out

@@ -53,7 +53,9 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                   on_progress: Callable[[Progress], None] | None = None) -> np.ndarray:
     """Train on an encoded corpus and return the input vectors (vocab x dim, float32)."""
     rng = np.random.default_rng(config.seed)
-    w_in = (rng.random((len(vocab), config.dim), dtype=np.float32) - 0.5) / config.dim
+    w_in = rng.random((len(vocab), config.dim), dtype=np.float32)
+    w_in -= 0.5
+    w_in /= config.dim  # uniform in [-0.5 / dim, 0.5 / dim), as word2vec.c
     w_out = np.zeros_like(w_in)
     tables = (vocab.keep_probabilities(config.sample),
               *kernels.build_alias(vocab.noise_distribution()))

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import scan
 from .config import NOISE_EXPONENT
-from .corpus import Corpus, describe, text_blocks
+from .corpus import Corpus, describe, size_hint, text_blocks
 from .errors import CorpusError, VocabularyError
 
 
@@ -69,52 +69,57 @@ class EncodedCorpus:
 def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
           lowercase: bool = False) -> tuple[Vocabulary, EncodedCorpus]:
     """Count, prune and sort the vocabulary, and encode the corpus, in one pass."""
-    scanner = Scanner()
-    pieces, line_ends = [np.empty(0, np.int32)], [np.empty(0, np.int64)]
+    scanner = Scanner(tokens_hint=size_hint(corpus) // 2 + 1)
+    line_ends = [np.empty(0, np.int64)]
     for block in text_blocks(corpus):
-        ids, ends = scanner.encode(block)
-        pieces.append(ids)
-        line_ends.append(ends)
-    provisional = np.concatenate(pieces)
-    line_ends = np.concatenate(line_ends)
-    del pieces
+        line_ends.append(scanner.encode(block))
+    provisional = scanner.ids[:scanner.seen]
     if len(provisional) == 0:
         raise CorpusError(f"{describe(corpus)} is empty: it has no words")
-    raw_tokens, raw_counts = scanner.tokens(), scanner.counts()
+    raw_counts = scanner.counts()
 
     # Merge raw tokens that normalise to the same word, in order of first appearance.
+    # Only a token that is frequent enough on its own, or one whose decoding or
+    # lowercasing could merge it with another, needs decoding at all.
+    candidates = np.arange(len(raw_counts)) if lowercase else np.flatnonzero(
+        (raw_counts >= min_count) | scanner.non_ascii())
     word_index: dict[str, int] = {}
-    raw_to_word = np.empty(len(raw_tokens), dtype=np.int64)
-    for i, raw in enumerate(raw_tokens):
+    raw_to_word = np.full(len(raw_counts), -1, dtype=np.int64)
+    for i, raw in zip(candidates.tolist(), scanner.tokens(candidates)):
         word = raw.decode("utf-8", "replace")
         if lowercase:
             word = word.lower()
         raw_to_word[i] = word_index.setdefault(word, len(word_index))
-    counts = np.bincount(raw_to_word, weights=raw_counts).astype(np.int64)
+    counts = np.bincount(raw_to_word[candidates], weights=raw_counts[candidates],
+                         minlength=len(word_index)).astype(np.int64)
 
     kept = np.flatnonzero(counts >= min_count)
     if len(kept) == 0:
         raise VocabularyError(
             f"no word occurs at least {min_count} times in {describe(corpus)} "
-            f"({len(word_index):,} distinct words); try a smaller --min-count")
+            f"({len(raw_counts):,} distinct words); try a smaller --min-count")
     kept = kept[np.argsort(-counts[kept], kind="stable")][:max_vocab]
 
-    final_id = np.full(len(word_index), -1, dtype=np.int32)
+    final_id = np.full(len(word_index) + 1, -1, dtype=np.int32)  # [-1]: not a candidate
     final_id[kept] = np.arange(len(kept), dtype=np.int32)
     words_by_id = list(word_index)
     vocab = Vocabulary(words=[words_by_id[i] for i in kept], counts=counts[kept])
 
-    ids, starts = scan.remap(provisional, final_id[raw_to_word], line_ends,
-                             int(vocab.counts.sum()))
-    return vocab, EncodedCorpus(ids=ids, sentence_starts=starts, raw_tokens=len(provisional))
+    raw_tokens = len(provisional)
+    kept_tokens, starts = scan.remap(provisional, final_id[raw_to_word], np.concatenate(line_ends))
+    ids = provisional[:kept_tokens]  # remapped in place: 4 bytes a token in all
+    return vocab, EncodedCorpus(ids=ids, sentence_starts=starts, raw_tokens=raw_tokens)
 
 
 class Scanner:
-    """Tokenises blocks of bytes into provisional ids (``scan.encode_block``), growing
-    its hash table and token store as needed; ids are numbered in order of first
-    appearance across all blocks."""
+    """Tokenises blocks of bytes into provisional ids (``scan.encode_block``), numbered
+    in order of first appearance, into ``ids[:seen]``; grows its hash table, token
+    store and ``ids`` as needed. ``ids`` is allocated at ``tokens_hint`` (pages never
+    written cost no memory) and doubled when that is not enough."""
 
-    def __init__(self, words: int = 1 << 15, arena_bytes: int = 1 << 20):
+    def __init__(self, tokens_hint: int = 1 << 20, words: int = 1 << 15,
+                 arena_bytes: int = 1 << 20):
+        self.ids = np.empty(max(tokens_hint, 1), dtype=np.int32)
         self.hashes = np.empty(words, dtype=np.uint64)
         self.offsets = np.empty(words, dtype=np.int64)
         self.lengths = np.empty(words, dtype=np.int32)
@@ -124,27 +129,26 @@ class Scanner:
         self.counters = np.zeros(2, dtype=np.int64)  # distinct tokens, arena bytes used
         self.seen = 0  # tokens in the blocks encoded so far
 
-    def encode(self, block: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Provisional ids of the block's tokens, and the global token positions at
-        which its lines end."""
-        data = np.frombuffer(block, dtype=np.uint8)
-        ids = np.empty(len(data) // 2 + 1, dtype=np.int32)
-        ends = np.empty(block.count(b"\n"), dtype=np.int64)
-        pos = n_ids = n_ends = 0
+    def encode(self, data: np.ndarray) -> np.ndarray:
+        """Append the provisional ids of a block of text (uint8) to ``ids``; return the
+        positions in ``ids`` at which its lines end."""
+        if self.seen + len(data) // 2 + 1 > len(self.ids):
+            grown = np.empty(max(2 * len(self.ids), self.seen + len(data)), dtype=np.int32)
+            grown[:self.seen] = self.ids[:self.seen]  # only written pages become memory
+            self.ids = grown
+        ends = np.empty(np.count_nonzero(data == 10), dtype=np.int64)
+        pos = n_ends = 0
         while True:
             tables = (self.table, self.hashes, self.offsets, self.lengths, self.counts_,
                       self.arena)
             pos, got, got_ends = scan.encode_block(data, pos, tables, self.counters,
-                                                   ids[n_ids:], ends[n_ends:])
-            ends[n_ends:n_ends + got_ends] += n_ids
-            n_ids += got
+                                                   self.ids[self.seen:], ends[n_ends:])
+            ends[n_ends:n_ends + got_ends] += self.seen
+            self.seen += got
             n_ends += got_ends
             if pos == len(data):
-                break
+                return ends[:n_ends]
             self._grow(need_bytes=len(data) - pos)
-        ends[:n_ends] += self.seen
-        self.seen += n_ids
-        return ids[:n_ids].copy(), ends[:n_ends]
 
     def _grow(self, need_bytes: int) -> None:
         words, used = int(self.counters[0]), int(self.counters[1])
@@ -162,9 +166,12 @@ class Scanner:
         """How often each distinct token occurred, by provisional id."""
         return self.counts_[: self.counters[0]].copy()
 
-    def tokens(self) -> list[bytes]:
-        """The distinct tokens, by provisional id."""
-        words, used = int(self.counters[0]), int(self.counters[1])
-        blob = self.arena[:used].tobytes()
-        return [blob[o:o + n] for o, n in zip(self.offsets[:words].tolist(),
-                                              self.lengths[:words].tolist())]
+    def non_ascii(self) -> np.ndarray:
+        """Whether each distinct token holds a byte above 127."""
+        return scan.non_ascii(self.offsets, self.lengths, self.arena, int(self.counters[0]))
+
+    def tokens(self, which: np.ndarray) -> list[bytes]:
+        """The bytes of the distinct tokens with the given provisional ids."""
+        blob = self.arena[: self.counters[1]].tobytes()
+        return [blob[o:o + n] for o, n in zip(self.offsets[which].tolist(),
+                                              self.lengths[which].tolist())]
