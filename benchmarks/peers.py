@@ -12,9 +12,12 @@ finished run is measured (wall time, peak RSS of the process) and scored.
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -24,6 +27,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from w2v import KeyedVectors, evaluate  # noqa: E402
 
+TIME = shutil.which("time", path="/usr/bin:/bin") or sys.exit(
+    "the benchmarks need GNU time (/usr/bin/time): apt-get install time")
 SETTINGS = dict(dim=100, window=5, negative=5, sample=1e-3, min_count=5)
 ALPHA = {"skipgram": 0.025, "cbow": 0.05}
 
@@ -35,26 +40,51 @@ class Run:
 
 
 def measure(cmd: list[str], env: dict | None = None) -> Run:
-    """Run a command to completion; its wall time and peak resident memory."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    """Run a command to completion; its wall time and peak resident memory.
+
+    Memory is read by GNU time (``/usr/bin/time``, Debian package ``time``): a child's
+    peak RSS as the kernel reports it to its parent starts from the parent's own at
+    fork, so the benchmark process cannot measure its children directly.
+    """
+    with tempfile.NamedTemporaryFile("r") as report:
+        start = time.perf_counter()
+        proc = subprocess.run([TIME, "-f", "%M", "-o", report.name, *cmd],
+                              stdout=subprocess.DEVNULL, env=env)
+        seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+        return Run(seconds, int(report.read().split()[-1]) / 1024)
+
+
+def _tokens(path: str):
+    rest = b""
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            block = rest + block
+            cut = max(block.rfind(b" "), block.rfind(b"\n"))
+            if cut < 0:
+                rest = block
+                continue
+            yield from block[:cut].split()
+            rest = block[cut:]
+    yield from rest.split()
 
 
 def cut_lines(corpus: str, out: str, words: int | None, line_words: int = 1000) -> int:
-    """Write the first ``words`` words of ``corpus`` as lines of ``line_words`` words;
-    return how many words were written."""
-    with open(corpus, "rb") as f:
-        tokens = f.read().split()[:words]
-    with open(out, "wb") as f:
-        for i in range(0, len(tokens), line_words):
-            f.write(b" ".join(tokens[i:i + line_words]) + b"\n")
-    return len(tokens)
+    """Write the first ``words`` words of ``corpus`` (all: None) as lines of
+    ``line_words`` words; return how many words were written."""
+    written = 0
+    line: list[bytes] = []
+    with open(out, "wb") as dst:
+        for token in itertools.islice(_tokens(corpus), words):
+            line.append(token)
+            written += 1
+            if len(line) == line_words:
+                dst.write(b" ".join(line) + b"\n")
+                line = []
+        if line:
+            dst.write(b" ".join(line) + b"\n")
+    return written
 
 
 def w2v_cmd(corpus: str, out: str, arch: str, epochs: int, threads: int,

@@ -3,13 +3,15 @@
 The corpus is cut into jobs of about ``JOB_WORDS`` words (at a sentence start where
 one falls in the last ``JOB_WORDS`` words, else inside a long line: windows stop at
 such a cut as at a sentence end, and no word is dropped). Worker threads take jobs in
-order, epoch after epoch with no barrier between epochs, and run the ``nogil`` kernel
-on each. A job's learning rate and random seed depend only on its place in the
-schedule, so one thread with a fixed seed gives the same vectors every run.
+a fixed order (``spread_order``), epoch after epoch with no barrier between epochs, and
+run the ``nogil`` kernel on each. A job's learning rate and random seed depend only on
+its place in that order, so one thread with a fixed seed gives the same vectors every
+run.
 """
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -67,14 +69,15 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
         return config.start_alpha * max(MIN_ALPHA_FRACTION, 1.0 - done / total)
 
     def jobs() -> Iterator[tuple]:
+        dispatched = 0
         for epoch in range(config.epochs):
-            for j in range(len(cuts) - 1):
+            for j in spread_order(len(cuts) - 1, config.workers):
                 start, end = int(cuts[j]), int(cuts[j + 1])
-                before = epoch * encoded.words
                 settings = (config.arch == "cbow", config.exact_negatives, config.window,
-                            config.negative,
-                            alpha_at(before + start), alpha_at(before + end))
+                            config.negative, alpha_at(dispatched),
+                            alpha_at(dispatched + end - start))
                 seed = (config.seed * 0x9E3779B97F4A7C15 + epoch * len(cuts) + j) % 2**64
+                dispatched += end - start
                 yield (start, end), settings, seed
 
     def run(span, settings, seed) -> int:
@@ -88,6 +91,17 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
         done += words
         report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
     return w_in
+
+
+def spread_order(jobs: int, workers: int) -> list[int]:
+    """Job indices in the order they are handed out: the corpus cut into ``workers``
+    stretches, taken in turn, so that threads running at the same moment work on
+    far-apart text and seldom write the same rows at once (as word2vec.c's threads,
+    each reading its own part of the file)."""
+    stretches = np.array_split(np.arange(jobs), workers)
+    order = [int(j) for step in itertools.zip_longest(*stretches) for j in step
+             if j is not None]
+    return order
 
 
 def job_boundaries(sentence_starts: np.ndarray, job_words: int = JOB_WORDS) -> np.ndarray:
