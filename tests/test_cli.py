@@ -86,6 +86,16 @@ def test_nonsense_options_are_usage_errors(runner, planted_file, option, value):
     assert not os.path.exists("vectors.bin")
 
 
+def test_exact_negatives_option(runner, planted_file):
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-o", "fast.bin", "-q"]))
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-o", "exact.bin", "-q",
+                            "--exact-negatives"]))
+    assert open("fast.bin", "rb").read() != open("exact.bin", "rb").read()
+    out = _ok(runner.invoke(cli, ["analogy", "e1_2", "e1_1", "e3_1", "-m", "exact.bin"]))
+    assert out.output.split()[0] == "e3_2"
+    assert "--exact-negatives" in _ok(runner.invoke(cli, ["train", "--help"])).output
+
+
 def test_unusable_output_fails_before_training(runner, planted_file):
     result = runner.invoke(cli, ["train", str(planted_file), "-o", "v.model"])
     assert result.exit_code == 1 and "suffix" in result.output

@@ -58,6 +58,25 @@ def test_lines_become_sentences_whatever_the_blocks(tmp_path, monkeypatch, block
     assert _sentences(v, enc) == [line.split() for line in text.split("\n") if line.split()]
 
 
+def test_a_tiny_table_grows_and_probes_correctly():
+    scanner = vocab.Scanner(tokens_hint=1, words=2, arena_bytes=3)
+    text = b"aa bb aa cc dd ee bb ff gg aa\nhh"
+    ends = scanner.encode(np.frombuffer(text, dtype=np.uint8))
+    ids = scanner.ids[:scanner.seen].tolist()
+    assert ids == [0, 1, 0, 2, 3, 4, 1, 5, 6, 0, 7]
+    assert ends.tolist() == [10]
+    assert scanner.tokens(np.arange(8)) == [b"aa", b"bb", b"cc", b"dd", b"ee", b"ff", b"gg",
+                                            b"hh"]
+    assert scanner.counts().tolist() == [3, 2, 1, 1, 1, 1, 1, 1]
+
+
+def test_nul_bytes_after_the_first_block_are_caught(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"word " * 100 + b"\x00\x01")
+    with pytest.raises(CorpusError, match="binary"):
+        list(text_blocks(path, block_bytes=64))
+
+
 def test_many_distinct_words_grow_the_table(tmp_path):
     words = [f"word{i}" for i in range(100_000)]
     path = tmp_path / "c.txt"

@@ -5,7 +5,7 @@ from conftest import PLANTED_CONFIG
 
 from w2v import TrainConfig, train
 from w2v.errors import ConfigError
-from w2v.train import job_boundaries
+from w2v.train import job_boundaries, spread_order
 
 
 def _planted_accuracy(kv):
@@ -13,9 +13,11 @@ def _planted_accuracy(kv):
     return np.mean([kv.analogy(b, a, c, topn=1)[0][0] == d for a, b, c, d in questions])
 
 
-@pytest.mark.parametrize("arch", ["skipgram", "cbow"])
-def test_recovers_planted_analogies(planted_sentences, arch):
-    kv = train(planted_sentences, TrainConfig(arch=arch, **PLANTED_CONFIG))
+@pytest.mark.parametrize("arch,exact", [("skipgram", False), ("skipgram", True),
+                                        ("cbow", False)])
+def test_recovers_planted_analogies(planted_sentences, arch, exact):
+    kv = train(planted_sentences, TrainConfig(arch=arch, exact_negatives=exact,
+                                              **PLANTED_CONFIG))
     assert _planted_accuracy(kv) >= 0.95
 
 
@@ -56,6 +58,23 @@ def test_progress_reports_and_learning_rate_schedule(planted_sentences):
 def test_train_prints_nothing(planted_sentences, capsys):
     train(planted_sentences[:200], TrainConfig(**{**PLANTED_CONFIG, "epochs": 1}))
     assert capsys.readouterr() == ("", "")
+
+
+def test_exact_negatives_is_a_different_algorithm_for_skipgram_only(planted_sentences):
+    def vectors(**kw):
+        config = TrainConfig(**{**PLANTED_CONFIG, "epochs": 1, **kw})
+        return train(planted_sentences[:2000], config).vectors
+
+    assert not np.array_equal(vectors(), vectors(exact_negatives=True))
+    np.testing.assert_array_equal(vectors(arch="cbow"),
+                                  vectors(arch="cbow", exact_negatives=True))
+
+
+def test_spread_order_interleaves_stretches_of_the_corpus():
+    assert spread_order(7, 1) == list(range(7))
+    assert spread_order(7, 2) == [0, 4, 1, 5, 2, 6, 3]
+    assert spread_order(2, 4) == [0, 1]
+    assert sorted(spread_order(100, 3)) == list(range(100))
 
 
 def test_job_boundaries_prefer_sentence_starts():
