@@ -14,7 +14,10 @@ several threads are not bit-for-bit reproducible; one thread with a fixed seed i
 """
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 MAX_EXP = np.float32(6.0)  # sigmoid clipping: 0 below -MAX_EXP, 1 above MAX_EXP
 
@@ -28,6 +31,36 @@ _SIGMOID_SCALE = np.float32(_SIGMOID_SIZE / MAX_EXP / 2)
 _SIGMOID = (1.0 / (1.0 + np.exp(-(np.arange(_SIGMOID_SIZE) / _SIGMOID_SIZE * 2 - 1) * MAX_EXP))
             ).astype(np.float32)
 _U24 = np.float32(1.0 / (1 << 24))
+
+
+@intrinsic
+def _prefetch(typingctx, array, index):
+    """Ask the CPU to start loading the cache line of ``array.flat[index]`` (LLVM's
+    llvm.prefetch: read, keep in all cache levels)."""
+    if not isinstance(array, types.Array) or not isinstance(index, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        data = context.make_array(signature.args[0])(context, builder, args[0]).data
+        address = builder.bitcast(builder.gep(data, [args[1]]), ir.IntType(8).as_pointer())
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [address.type, i32, i32, i32]),
+            "llvm.prefetch.p0")
+        builder.call(fn, [address, ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return types.void(array, types.intp), codegen
+
+
+@njit(**_JIT)
+def prefetch_rows(matrix, rows, count):
+    """Start loading matrix[rows[:count]] into cache while other work goes on."""
+    dim = matrix.shape[1]
+    for k in range(count):
+        base = rows[k] * dim
+        for d in range(0, dim, 16):  # 16 float32 = one 64-byte cache line
+            _prefetch(matrix, base + d)
 
 
 @njit(**_JIT)
@@ -215,6 +248,9 @@ def train_range(corpus, span, weights, tables, settings, seed):
             alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
             trained += 1
             if cbow:
+                count, state = draw_targets(center, noise_accept, noise_alias, negative,
+                                            targets, state)
+                prefetch_rows(w_out, targets, count)  # loads while the mean is summed
                 for d in range(dim):
                     inputs[0, d] = 0.0
                 for c in range(m):
@@ -223,8 +259,6 @@ def train_range(corpus, span, weights, tables, settings, seed):
                         inputs[0, d] += row[d]
                 for d in range(dim):
                     inputs[0, d] /= m
-                count, state = draw_targets(center, noise_accept, noise_alias, negative,
-                                            targets, state)
                 ns_update(inputs, 1, w_out, targets, count, alpha, grads, scores)
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, 0)
@@ -237,10 +271,11 @@ def train_range(corpus, span, weights, tables, settings, seed):
                     ns_update(inputs, 1, w_out, targets, count, alpha, grads, scores)
                     _add_row(row, grads, 0)
             else:
-                for c in range(m):
-                    inputs[c, :] = w_in[contexts[c]]
                 count, state = draw_targets(center, noise_accept, noise_alias, negative,
                                             targets, state)
+                prefetch_rows(w_out, targets, count)  # loads while the window is copied
+                for c in range(m):
+                    inputs[c, :] = w_in[contexts[c]]
                 ns_update(inputs, m, w_out, targets, count, alpha, grads, scores)
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, c)
