@@ -101,6 +101,9 @@ def test_unusable_output_fails_before_training(runner, planted_file):
     assert result.exit_code == 1 and "suffix" in result.output
     result = runner.invoke(cli, ["train", str(planted_file), "-o", "no/such/dir/v.bin"])
     assert result.exit_code == 1 and "does not exist" in result.output
+    os.mkdir("folder.bin")
+    result = runner.invoke(cli, ["train", str(planted_file), "-o", "folder.bin"])
+    assert result.exit_code == 1 and "it is a folder" in result.output
 
 
 def test_query_errors(runner, planted_file):

@@ -102,6 +102,15 @@ def test_corrupt_files_get_clear_errors(tmp_path, name, content, message):
         KeyedVectors.load(tmp_path / name)
 
 
+def test_a_folder_in_the_way_is_a_clear_error(tmp_path, kv):
+    (tmp_path / "v.bin").mkdir()
+    with pytest.raises(ModelFileError, match="cannot write"):
+        kv.save(tmp_path / "v.bin")
+    with pytest.raises(ModelFileError, match="cannot read"):
+        KeyedVectors.load(tmp_path / "v.bin")
+    assert os.listdir(tmp_path) == ["v.bin"]
+
+
 def test_missing_file_and_unknown_suffix(tmp_path, kv):
     with pytest.raises(ModelFileError, match="not found"):
         KeyedVectors.load(tmp_path / "none.bin")
@@ -118,7 +127,7 @@ def test_a_failed_save_leaves_no_file(tmp_path, kv, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(ModelFileError, match="No space left on device"):
         KeyedVectors(["z"], np.zeros((1, 8), np.float32)).save(target)
     assert target.read_bytes() == before  # the old file is intact
     assert os.listdir(tmp_path) == ["v.bin"]  # and no temporary file is left

@@ -122,6 +122,8 @@ def train_command(corpus: str, output: str | None, quiet: bool, **options) -> No
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
         raise W2VError(f"cannot write {output}: folder {folder} does not exist")
+    if os.path.isdir(output):
+        raise W2VError(f"cannot write {output}: it is a folder")
 
     bar = _ProgressBar(quiet)
     started = time.perf_counter()

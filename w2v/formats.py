@@ -143,7 +143,10 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # disk full, target is a folder, ...
+            raise ModelFileError(f"cannot write {os.fspath(path)}: "
+                                 f"{exc.strerror or exc}") from None
         raise
