@@ -20,13 +20,37 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 
-from peers import SHARED, Run, c_tool_cmd, cut_lines, gensim_cmd, measure, scores, w2v_cmd
+from peers import SETTINGS, SHARED, Run, c_tool_cmd, cut_lines, gensim_cmd, measure, scores, w2v_cmd
 
 
 def median_run(runs: list[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs),
                statistics.median(r.peak_rss_mb for r in runs))
+
+
+def training_seconds(corpus: str, arch: str, epochs: int,
+                     rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds of w2v's training loop alone with 1 and with 2 threads, alternating,
+    after one vocabulary pass and a warm-up run."""
+    from w2v import TrainConfig, vocab
+    from w2v.train import train_encoded
+
+    words, encoded = vocab.build(corpus, SETTINGS["min_count"])
+
+    def seconds(threads: int) -> float:
+        config = TrainConfig(arch=arch, epochs=epochs, threads=threads, **SETTINGS)
+        start = time.perf_counter()
+        train_encoded(words, encoded, config)
+        return time.perf_counter() - start
+
+    seconds(1)  # warm-up: loads the kernels
+    one, two = [], []
+    for _ in range(rounds):
+        one.append(seconds(1))
+        two.append(seconds(2))
+    return one, two
 
 
 def main() -> None:
@@ -96,7 +120,11 @@ def main() -> None:
             ratio = statistics.median(b.seconds / a.seconds for a, b in zip(one, two))
             print(f"\nw2v {arch}, 2 threads / 1 thread, whole process: "
                   f"{median_run(two).seconds:.2f} s / {median_run(one).seconds:.2f} s "
-                  f"= {ratio:.3f}\n")
+                  f"= {ratio:.3f}")
+            one_s, two_s = training_seconds(corpus, arch, args.epochs, args.rounds)
+            print(f"w2v {arch}, 2 threads / 1 thread, training loop only (in one process): "
+                  f"{statistics.median(two_s):.2f} s / {statistics.median(one_s):.2f} s = "
+                  f"{statistics.median(b / a for a, b in zip(one_s, two_s)):.3f}\n")
 
         tiny = os.path.join(tmp, "tiny.txt")
         cut_lines(args.corpus, tiny, 10_000)
