@@ -24,7 +24,7 @@ Algorithmic choices, documented once here:
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .errors import ConfigError
 
@@ -86,9 +86,6 @@ class TrainConfig:
             return max(1, len(os.sched_getaffinity(0)))
         except AttributeError:  # not on Linux
             return max(1, os.cpu_count() or 1)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _at_least(field: str, value: int, low: int) -> None:

@@ -1,4 +1,4 @@
-"""Reading a corpus: bytes in, blocks of whitespace-separated tokens and line ends out.
+"""Reading a corpus: its bytes, in blocks that never split a token.
 
 A corpus is a path (``.gz``, ``.bz2`` and ``.xz`` are decompressed by suffix), ``"-"`` for
 standard input, or, from Python, an iterable of sentences (each a list of strings).
@@ -26,7 +26,6 @@ import numpy as np
 from .errors import CorpusError
 
 BLOCK_BYTES = 1 << 22
-_WHITESPACE = b" \t\n\r\x0b\x0c"
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
