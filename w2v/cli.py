@@ -118,12 +118,7 @@ def train_command(corpus: str, output: str | None, quiet: bool, **options) -> No
     """
     config = TrainConfig(**options)
     output = output or default_model()
-    formats.format_of(output)  # an unusable output name fails now, not after training
-    folder = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(folder):
-        raise W2VError(f"cannot write {output}: folder {folder} does not exist")
-    if os.path.isdir(output):
-        raise W2VError(f"cannot write {output}: it is a folder")
+    formats.check_writable(output)
 
     bar = _ProgressBar(quiet)
     started = time.perf_counter()

@@ -36,6 +36,17 @@ def format_of(path: str | os.PathLike) -> str:
                              "use .bin (word2vec binary), .txt or .vec (word2vec text)") from None
 
 
+def check_writable(path: str | os.PathLike) -> None:
+    """Fail now, before hours of training, if ``path`` could not be saved to."""
+    format_of(path)
+    name = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(name))
+    if not os.path.isdir(folder):
+        raise ModelFileError(f"cannot write {name}: folder {folder} does not exist")
+    if os.path.isdir(name):
+        raise ModelFileError(f"cannot write {name}: it is a folder")
+
+
 def save(path: str | os.PathLike, words: Sequence[str], vectors: np.ndarray) -> None:
     binary = format_of(path) == "binary"
     rows = np.ascontiguousarray(vectors, dtype="<f4")

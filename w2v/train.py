@@ -68,10 +68,12 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     def alpha_at(done: int) -> float:
         return config.start_alpha * max(MIN_ALPHA_FRACTION, 1.0 - done / total)
 
+    order = spread_order(len(cuts) - 1, config.workers)
+
     def jobs() -> Iterator[tuple]:
         dispatched = 0
         for epoch in range(config.epochs):
-            for j in spread_order(len(cuts) - 1, config.workers):
+            for j in order:
                 start, end = int(cuts[j]), int(cuts[j + 1])
                 settings = (config.arch == "cbow", config.exact_negatives, config.window,
                             config.negative, alpha_at(dispatched),
@@ -99,9 +101,8 @@ def spread_order(jobs: int, workers: int) -> list[int]:
     far-apart text and seldom write the same rows at once (as word2vec.c's threads,
     each reading its own part of the file)."""
     stretches = np.array_split(np.arange(jobs), workers)
-    order = [int(j) for step in itertools.zip_longest(*stretches) for j in step
-             if j is not None]
-    return order
+    return [int(j) for step in itertools.zip_longest(*stretches) for j in step
+            if j is not None]
 
 
 def job_boundaries(sentence_starts: np.ndarray, job_words: int = JOB_WORDS) -> np.ndarray:
