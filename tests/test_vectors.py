@@ -29,6 +29,8 @@ def test_most_similar_ranks_by_cosine_and_excludes_the_query(kv):
     assert [w for w, _ in got] == [w for w, _ in want]
     np.testing.assert_allclose([s for _, s in got], [s for _, s in want], rtol=1e-5)
     assert len(kv.most_similar(["king"], topn=100)) == len(kv) - 1
+    # a query word outside the restricted range leaves every searched word eligible
+    assert len(kv.most_similar(["\u6f22\u5b57"], topn=100, restrict=3)) == 3
 
 
 def test_analogy_is_a_minus_b_plus_c(kv):

@@ -82,8 +82,9 @@ class KeyedVectors:
             mean /= norm
         candidates = self.unit if restrict is None else self.unit[:restrict]
         scores = candidates @ mean
-        scores[[i for i in query if i < len(scores)]] = -np.inf
-        topn = max(0, min(topn, len(scores) - len(set(query))))
+        excluded = {i for i in query if i < len(scores)}
+        scores[list(excluded)] = -np.inf
+        topn = max(0, min(topn, len(scores) - len(excluded)))
         best = np.argpartition(-scores, topn - 1)[:topn] if topn else np.array([], int)
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(self.words[i], float(scores[i])) for i in best]
