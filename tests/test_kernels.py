@@ -159,8 +159,9 @@ def test_train_range_matches_the_numpy_reference(cbow, exact):
     span = (4, 75)  # starts and ends inside sentences
     ref_in, ref_out = w_in.copy(), w_out.copy()
 
+    scratch = kernels.scratch_space(span[1] - span[0], 3, 2, dim)
     trained = kernels.train_range((ids, starts), span, (w_in, w_out), (keep, accept, alias),
-                                  settings_, np.uint64(99))
+                                  settings_, np.uint64(99), scratch)
     _reference_train_range(ids, starts, span, ref_in, ref_out, (keep, accept, alias),
                            settings_, 99)
 

@@ -1,4 +1,5 @@
-"""Every Numba kernel of w2v. Imports nothing from w2v; takes arrays and scalars only.
+"""The training kernels. Imports only w2v.jit; takes arrays and scalars only, and
+allocates nothing (the callers pass scratch space: ``scratch_space``).
 
 Names, mapped once to word2vec.c's:
   w_in  (syn0)     input vectors, one row per word: the word vectors users get
@@ -15,13 +16,14 @@ several threads are not bit-for-bit reproducible; one thread with a fixed seed i
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
+from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from .jit import kernel
+
 MAX_EXP = np.float32(6.0)  # sigmoid clipping: 0 below -MAX_EXP, 1 above MAX_EXP
 
-_JIT = dict(cache=True, fastmath=True, nogil=True)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -53,7 +55,7 @@ def _prefetch(typingctx, array, index):
     return types.void(array, types.intp), codegen
 
 
-@njit(**_JIT)
+@kernel(fastmath=True)
 def prefetch_rows(matrix, rows, count):
     """Start loading matrix[rows[:count]] into cache while other work goes on."""
     dim = matrix.shape[1]
@@ -63,7 +65,7 @@ def prefetch_rows(matrix, rows, count):
             _prefetch(matrix, base + d)
 
 
-@njit(**_JIT)
+@kernel(fastmath=True)
 def next_random(state):
     """splitmix64: returns (new state, 64 random bits)."""
     state = state + _GOLDEN
@@ -73,34 +75,37 @@ def next_random(state):
     return state, z ^ (z >> np.uint64(31))
 
 
-@njit(**_JIT)
+@kernel(fastmath=True)
 def unit_float(bits):
     """A float32 in [0, 1) from the low 24 of 64 random bits."""
     return np.float32(bits & _LOW24) * _U24
 
 
-@njit(**_JIT)
+@kernel(fastmath=True)
 def below(bits, n):
     """An integer in [0, n) from the high 32 of 64 random bits (n < 2**32)."""
     return np.int64(((bits >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
 
 
-@njit(**_JIT)
 def build_alias(probs):
     """Vose's alias tables for drawing index i with probability probs[i] in O(1).
 
-    Returns (accept, alias): draw a uniform column i and a uniform u; the sample is i
-    when u < accept[i], else alias[i].
+    Returns (accept float32, alias int32): draw a uniform column i and a uniform u;
+    the sample is i when u < accept[i], else alias[i].
     """
     n = len(probs)
-    scaled = probs * n
     accept = np.ones(n, dtype=np.float32)
-    alias = np.arange(n).astype(np.int32)
-    small = np.empty(n, dtype=np.int64)
-    large = np.empty(n, dtype=np.int64)
+    alias = np.arange(n, dtype=np.int32)
+    _fill_alias(probs * n, accept, alias, np.empty(n, np.int64), np.empty(n, np.int64))
+    return accept, alias
+
+
+@kernel(fastmath=True)
+def _fill_alias(scaled, accept, alias, small, large):
+    """Vose's method on ``scaled`` = probs x n (overwritten); small and large are scratch."""
     n_small = 0
     n_large = 0
-    for i in range(n):
+    for i in range(len(scaled)):
         if scaled[i] < 1.0:
             small[n_small] = i
             n_small += 1
@@ -118,10 +123,9 @@ def build_alias(probs):
             n_large -= 1
             small[n_small] = g
             n_small += 1
-    return accept, alias
 
 
-@njit(**_JIT)
+@kernel(fastmath=True)
 def draw_targets(positive, noise_accept, noise_alias, negative, targets, state):
     """targets[0] = positive, then up to ``negative`` noise words (a draw equal to
     ``positive`` is dropped, as in word2vec.c). Returns (count, new state)."""
@@ -139,7 +143,7 @@ def draw_targets(positive, noise_accept, noise_alias, negative, targets, state):
     return count, state
 
 
-@njit(**_JIT)
+@kernel(fastmath=True)
 def sigmoid(f):
     """Logistic function from a 1,000-entry table over [-MAX_EXP, MAX_EXP], 0 and 1
     outside it (word2vec.c's expTable)."""
@@ -150,7 +154,7 @@ def sigmoid(f):
     return _SIGMOID[int((f + MAX_EXP) * _SIGMOID_SCALE)]
 
 
-@njit(**_JIT)
+@kernel(fastmath=True)
 def ns_update(inputs, m, w_out, targets, count, alpha, grads, scores):
     """The negative-sampling step shared by skip-gram and CBOW.
 
@@ -184,8 +188,17 @@ def ns_update(inputs, m, w_out, targets, count, alpha, grads, scores):
                 row[d] += g * inputs[c, d]
 
 
-@njit(**_JIT)
-def train_range(corpus, span, weights, tables, settings, seed):
+def scratch_space(max_span, window, negative, dim):
+    """The working arrays of one thread's ``train_range`` calls, for spans of up to
+    ``max_span`` words."""
+    return (np.empty(max_span, np.int32), np.empty(max_span, np.int64),
+            np.empty(negative + 1, np.int32), np.empty(2 * window, np.int32),
+            np.empty((2 * window, dim), np.float32), np.empty((2 * window, dim), np.float32),
+            np.empty(2 * window, np.float32))
+
+
+@kernel(fastmath=True)
+def train_range(corpus, span, weights, tables, settings, seed, scratch):
     """Train on the centre words at ids[start:end]; returns the number of centre words
     trained (those kept by subsampling that have a context word).
 
@@ -200,21 +213,17 @@ def train_range(corpus, span, weights, tables, settings, seed):
                whole window as a batch, unless ``exact`` asks for word2vec.c's fresh
                negatives and sequential update per (centre, context) pair.
     seed     = uint64 state of this span's random numbers
+    scratch  = scratch_space(...) for spans at least this long, and this window,
+               negative and dim
     """
     ids, sentence_starts = corpus
     start, end = span
     w_in, w_out = weights
     keep_prob, noise_accept, noise_alias = tables
     cbow, exact, window, negative, alpha_start, alpha_end = settings
+    # kept, kept_pos: the subsampled words of one sentence and their positions
+    kept, kept_pos, targets, contexts, inputs, grads, scores = scratch
     dim = w_in.shape[1]
-
-    kept = np.empty(end - start, dtype=np.int32)  # subsampled words of one sentence
-    kept_pos = np.empty(end - start, dtype=np.int64)  # and their positions
-    targets = np.empty(negative + 1, dtype=np.int32)
-    contexts = np.empty(2 * window, dtype=np.int32)
-    inputs = np.empty((2 * window, dim), dtype=np.float32)
-    grads = np.empty((2 * window, dim), dtype=np.float32)
-    scores = np.empty(2 * window, dtype=np.float32)
     alpha_step = (alpha_end - alpha_start) / max(end - start, 1)
     state, _ = next_random(np.uint64(seed))
     trained = 0
@@ -267,7 +276,7 @@ def train_range(corpus, span, weights, tables, settings, seed):
             elif exact:
                 for c in range(m):
                     row = w_in[contexts[c]]
-                    inputs[0, :] = row
+                    _set_row(inputs, 0, row)
                     count, state = draw_targets(center, noise_accept, noise_alias, negative,
                                                 targets, state)
                     ns_update(inputs, 1, w_out, targets, count, alpha, grads, scores)
@@ -277,15 +286,22 @@ def train_range(corpus, span, weights, tables, settings, seed):
                                             targets, state)
                 prefetch_rows(w_out, targets, count)  # loads while the window is copied
                 for c in range(m):
-                    inputs[c, :] = w_in[contexts[c]]
+                    _set_row(inputs, c, w_in[contexts[c]])
                 ns_update(inputs, m, w_out, targets, count, alpha, grads, scores)
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, c)
     return trained
 
 
-@njit(**_JIT)
+@kernel(fastmath=True)
 def _add_row(row, grads, c):
     """row += grads[c]"""
     for d in range(len(row)):
         row[d] += grads[c, d]
+
+
+@kernel(fastmath=True)
+def _set_row(matrix, c, row):
+    """matrix[c] = row"""
+    for d in range(len(row)):
+        matrix[c, d] = row[d]

@@ -1,5 +1,5 @@
 """Numba tokeniser: bytes to provisional word ids through an open-addressing hash table,
-with no Python object per token. Imports nothing from w2v.
+with no Python object per token. Imports only w2v.jit; the caller allocates every array.
 
 The table state is a tuple of arrays (table, hashes, offsets, lengths, counts, arena)
 plus ``counters = [distinct tokens, arena bytes used]``: token ``k``'s bytes are
@@ -8,19 +8,19 @@ plus ``counters = [distinct tokens, arena bytes used]``: token ``k``'s bytes are
 """
 
 import numpy as np
-from numba import njit
 
-_JIT = dict(cache=True, nogil=True)
+from .jit import kernel
+
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 
 
-@njit(**_JIT)
+@kernel
 def _is_space(c):
     return c == 32 or (c >= 9 and c <= 13)  # space, \t \n \v \f \r
 
 
-@njit(**_JIT)
+@kernel
 def encode_block(data, start, tables, counters, out_ids, out_line_ends):
     """Tokenise ``data[start:]`` (whitespace-separated, newline ends a line).
 
@@ -68,7 +68,8 @@ def encode_block(data, start, tables, counters, out_ids, out_line_ends):
                 offsets[word] = used
                 lengths[word] = length
                 counts[word] = 0
-                arena[used:used + length] = data[i:j]
+                for k in range(length):
+                    arena[used + k] = data[i + k]
                 used += length
                 break
             if hashes[word] == h and lengths[word] == length:
@@ -90,26 +91,24 @@ def encode_block(data, start, tables, counters, out_ids, out_line_ends):
     return n, n_out, n_ends
 
 
-@njit(**_JIT)
-def rehash(hashes, n_words, size):
-    """A new table of ``size`` slots (a power of two) holding tokens 0..n_words-1."""
-    table = np.full(size, -1, dtype=np.int32)
-    mask = np.uint64(size - 1)
+@kernel
+def rehash(hashes, n_words, table):
+    """Fill ``table`` (all -1, a power-of-two size) with tokens 0..n_words-1."""
+    mask = np.uint64(len(table) - 1)
     for word in range(n_words):
         slot = np.int64(hashes[word] & mask)
         while table[slot] >= 0:
-            slot = (slot + 1) & (size - 1)
+            slot = (slot + 1) & (len(table) - 1)
         table[slot] = word
-    return table
 
 
-@njit(**_JIT)
-def remap(ids, final_id, line_ends):
+@kernel
+def remap(ids, final_id, line_ends, starts):
     """Rewrite ``ids`` in place into final ids, dropping tokens whose ``final_id`` is -1
-    (the kept ones move to the front). Returns how many were kept and the start of
-    each non-empty line among them, plus the end. ``line_ends`` are sorted positions
+    (the kept ones move to the front). Writes the start of each non-empty line among
+    them, plus the end, to ``starts`` (room for len(line_ends) + 2). Returns how many
+    ids were kept and how many starts were written. ``line_ends`` are sorted positions
     in the original ``ids``."""
-    starts = np.empty(len(line_ends) + 2, dtype=np.int64)
     starts[0] = 0
     n_starts = 1
     n = 0
@@ -128,16 +127,15 @@ def remap(ids, final_id, line_ends):
     if starts[n_starts - 1] != n:
         starts[n_starts] = n
         n_starts += 1
-    return n, starts[:n_starts].copy()
+    return n, n_starts
 
 
-@njit(**_JIT)
-def non_ascii(offsets, lengths, arena, n_words):
-    """For each of the first ``n_words`` tokens: does it hold a byte above 127?"""
-    out = np.zeros(n_words, dtype=np.bool_)
-    for word in range(n_words):
+@kernel
+def non_ascii(offsets, lengths, arena, out):
+    """For each of the first len(out) tokens: does it hold a byte above 127?"""
+    for word in range(len(out)):
+        out[word] = False
         for k in range(offsets[word], offsets[word] + lengths[word]):
             if arena[k] > 127:
                 out[word] = True
                 break
-    return out

@@ -82,8 +82,15 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                 dispatched += end - start
                 yield (start, end), settings, seed
 
+    longest = int(np.diff(cuts).max())
+    local = threading.local()  # each thread's scratch space
+
     def run(span, settings, seed) -> int:
-        kernels.train_range(corpus, span, (w_in, w_out), tables, settings, np.uint64(seed))
+        if not hasattr(local, "scratch"):
+            local.scratch = kernels.scratch_space(longest, config.window, config.negative,
+                                                  config.dim)
+        kernels.train_range(corpus, span, (w_in, w_out), tables, settings, np.uint64(seed),
+                            local.scratch)
         return span[1] - span[0]
 
     report = on_progress or (lambda progress: None)

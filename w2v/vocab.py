@@ -108,9 +108,12 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     vocab = Vocabulary(words=[words_by_id[i] for i in kept], counts=counts[kept])
 
     raw_tokens = len(provisional)
-    kept_tokens, starts = scan.remap(provisional, final_id[raw_to_word], np.concatenate(line_ends))
+    line_ends = np.concatenate(line_ends)
+    starts = np.empty(len(line_ends) + 2, dtype=np.int64)
+    kept_tokens, n_starts = scan.remap(provisional, final_id[raw_to_word], line_ends, starts)
     ids = provisional[:kept_tokens]  # remapped in place: 4 bytes a token in all
-    return vocab, EncodedCorpus(ids=ids, sentence_starts=starts, raw_tokens=raw_tokens)
+    return vocab, EncodedCorpus(ids=ids, sentence_starts=starts[:n_starts].copy(),
+                                raw_tokens=raw_tokens)
 
 
 class Scanner:
@@ -160,7 +163,8 @@ class Scanner:
             self.offsets = np.resize(self.offsets, size)
             self.lengths = np.resize(self.lengths, size)
             self.counts_ = np.resize(self.counts_, size)
-            self.table = scan.rehash(self.hashes, words, 4 * size)
+            self.table = np.full(4 * size, -1, dtype=np.int32)
+            scan.rehash(self.hashes, words, self.table)
         if used + need_bytes > len(self.arena):
             self.arena = np.resize(self.arena, max(2 * len(self.arena), used + need_bytes))
 
@@ -170,7 +174,9 @@ class Scanner:
 
     def non_ascii(self) -> np.ndarray:
         """Whether each distinct token holds a byte above 127."""
-        return scan.non_ascii(self.offsets, self.lengths, self.arena, int(self.counters[0]))
+        out = np.empty(int(self.counters[0]), dtype=np.bool_)
+        scan.non_ascii(self.offsets, self.lengths, self.arena, out)
+        return out
 
     def tokens(self, which: np.ndarray) -> list[bytes]:
         """The bytes of the distinct tokens with the given provisional ids."""
