@@ -14,10 +14,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench,lint]'
 	touch $@
 
-# Train CBOW on text8 (from $$W2V_DATA or ../shared when present, else downloaded and
-# checked), then query the vectors it wrote to ./vectors.bin.
+# Train CBOW on text8 (from $$W2V_DATA or ../shared when present, else downloaded into
+# corpora/ and checked), then query the vectors it wrote to ./vectors.bin.
 demo: install
-	corpus=$$($(BIN)/python corpora/fetch.py text8) && \
+	corpus=$$($(W2V) data get text8 --dir corpora) && \
 		$(W2V) train "$$corpus" --arch cbow -o vectors.bin
 	$(W2V) similar king -m vectors.bin
 	$(W2V) analogy king man woman -m vectors.bin
@@ -32,7 +32,7 @@ bench: install
 	cd benchmarks && ../$(BIN)/python quality.py --seeds 1 2 3
 
 lint: install
-	$(BIN)/ruff check w2v tests benchmarks corpora
+	$(BIN)/ruff check w2v tests benchmarks
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import planted
 import pytest
 from click.testing import CliRunner
@@ -135,3 +136,74 @@ def test_stdin_corpus(runner, planted_file):
     text = planted_file.read_text()
     _ok(runner.invoke(cli, ["train", "-", *FAST, "-q"], input=text))
     assert os.path.exists("vectors.bin")
+
+
+def test_eval_standard_set_and_json_agree(runner, tmp_path, monkeypatch):
+    from conftest import SHARED
+
+    from w2v import KeyedVectors, data, evaluate
+
+    monkeypatch.setattr(data, "_CHECKOUT_SHARED", SHARED)
+    monkeypatch.delenv("W2V_DATA", raising=False)
+    words = [w.lower() for line in open(os.path.join(SHARED, "eval", "questions-words.txt"))
+             if not line.startswith(":") for w in line.split()]
+    words = list(dict.fromkeys(words + ["tiger", "cat", "king", "queen"]))
+    kv = KeyedVectors(words, np.random.default_rng(0).normal(size=(len(words), 8)))
+    kv.save("v.bin")
+    text = _ok(runner.invoke(cli, ["eval", "-m", "v.bin"])).output
+    for part in ("questions-words.txt (3CosAdd", "capital-common-countries", "semantic",
+                 "syntactic", "overall", "skipped:", "wordsim353.tsv", "simlex999.txt"):
+        assert part in text
+    got = json.loads(_ok(runner.invoke(cli, ["eval", "-m", "v.bin", "--json"])).output)
+    want = evaluate.analogies(KeyedVectors.load("v.bin"),
+                              data.find("questions-words")).accuracy
+    assert got["analogies"][0]["accuracy"] == want
+    assert f"{want:.2%}" in text
+    assert [os.path.basename(s["file"]) for s in got["similarity"]] == [
+        "wordsim353.tsv", "simlex999.txt"]
+
+
+def test_eval_named_files_methods_and_errors(runner, planted_file, tmp_path):
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-q"]))
+    questions = tmp_path / "q.txt"
+    planted.write_questions(questions)
+    pairs = tmp_path / "p.tsv"
+    pairs.write_text("e0_0\te0_1\t9\ne0_0\te1_3\t1\ne1_1\te1_2\t8\nbad line\n")
+    for method in ("add", "mul"):
+        got = json.loads(_ok(runner.invoke(cli, [
+            "eval", "--analogies", str(questions), "--similarity", str(pairs),
+            "--method", method, "--json"])).output)
+        assert got["method"] == method and got["analogies"][0]["accuracy"] > 0.9
+        assert got["similarity"][0]["pairs"] == 3
+        assert got["similarity"][0]["malformed_lines"] == [4]
+    result = runner.invoke(cli, ["eval", "--analogies", str(pairs)])
+    assert result.exit_code == 1 and "no analogy questions" in result.output
+    assert result.output.count("\n") == 1
+    result = runner.invoke(cli, ["eval", "--similarity", str(tmp_path / "none.tsv")])
+    assert result.exit_code == 1 and "cannot read" in result.output
+    result = runner.invoke(cli, ["eval", "--analogies", str(questions), "--method", "dot"])
+    assert result.exit_code == 2
+
+
+def test_eval_without_the_standard_files_says_how_to_get_them(runner, tmp_path, monkeypatch):
+    from w2v import data
+
+    monkeypatch.setattr(data, "_CHECKOUT_SHARED", str(tmp_path / "none"))
+    monkeypatch.setenv("W2V_DATA", str(tmp_path / "empty"))
+    result = runner.invoke(cli, ["eval", "-m", "v.bin"])
+    assert result.exit_code == 1
+    assert "run 'w2v data get questions-words'" in result.output
+
+
+def test_train_eval_every_epoch(runner, planted_file, tmp_path):
+    questions = tmp_path / "q.txt"
+    planted.write_questions(questions)
+    result = _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-q",
+                                     "--eval-every-epoch", "--eval-file", str(questions)]))
+    lines = [line for line in result.stderr.splitlines() if line.startswith("epoch")]
+    assert [line.split(":")[0] for line in lines] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+    final = json.loads(_ok(runner.invoke(cli, ["eval", "--analogies", str(questions),
+                                               "--json"])).output)["analogies"][0]
+    assert f"analogy {final['accuracy']:.2%}" in lines[-1]
+    result = runner.invoke(cli, ["train", str(planted_file), *FAST, "--eval-file", "none.txt"])
+    assert result.exit_code == 1 and "cannot read none.txt" in result.output

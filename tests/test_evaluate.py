@@ -8,6 +8,7 @@ import pytest
 from conftest import EVAL
 
 from w2v import KeyedVectors, evaluate
+from w2v.errors import EvaluationError
 
 QUESTIONS = os.path.join(EVAL, "questions-words.txt")
 
@@ -23,7 +24,7 @@ def _assert_same_analogies(ours, g_score, g_sections):
     g_sections = g_sections[:-1]  # the last one is the total
     assert [s.name for s in ours.sections] == [s["section"] for s in g_sections]
     assert [s.correct for s in ours.sections] == [len(s["correct"]) for s in g_sections]
-    assert [s.total for s in ours.sections] == [
+    assert [s.answered for s in ours.sections] == [
         len(s["correct"]) + len(s["incorrect"]) for s in g_sections]
     assert ours.accuracy == pytest.approx(g_score, abs=1e-12)
 
@@ -53,7 +54,7 @@ def test_analogies_equal_gensim_on_questions_words(question_vocab_kv, tmp_path, 
     ours = evaluate.analogies(kv, QUESTIONS, restrict=restrict)
     g_score, g_sections = g.evaluate_word_analogies(QUESTIONS, restrict_vocab=restrict)
     _assert_same_analogies(ours, g_score, g_sections)
-    assert ours.correct > 0 and ours.total + ours.skipped == 19544
+    assert ours.correct > 0 and ours.questions == 19544
 
 
 def test_analogies_equal_gensim_on_trained_vectors(planted_kv, tmp_path):
@@ -88,6 +89,83 @@ def test_spearman_handles_ties():
 def test_malformed_and_skipped_lines_are_counted(tmp_path):
     kv = KeyedVectors(["a", "b", "c", "d"], np.eye(4, dtype=np.float32))
     path = tmp_path / "q.txt"
-    path.write_text("a b c\n: s\na b c d\na b c zz\nonly three words\n")
+    path.write_text("a b c\n: s\na b c d\na b c zz\n\nonly three words\n")
     result = evaluate.analogies(kv, path)
-    assert (result.total, result.skipped, result.malformed) == (1, 1, 2)
+    assert (result.answered, result.skipped, result.malformed_lines) == (1, 1, [1, 6])
+    assert result.accuracy_all == result.correct / 2
+
+
+def test_semantic_and_syntactic_sections(tmp_path):
+    kv = KeyedVectors(["a", "b", "c", "d"], np.eye(4, dtype=np.float32))
+    path = tmp_path / "q.txt"
+    path.write_text(": capital\na b c d\nb c d a\n: gram1-x\na c b d\n: family\nzz a b c\n")
+    result = evaluate.analogies(kv, path)
+    assert [s.name for s in result.sections] == ["capital", "gram1-x", "family"]
+    assert (result.semantic.answered, result.semantic.skipped) == (2, 1)
+    assert (result.syntactic.answered, result.syntactic.skipped) == (1, 0)
+    data = result.to_dict()
+    assert data["questions"] == 4 and data["semantic"]["answered"] == 2
+    assert [s["name"] for s in data["sections"]] == ["capital", "gram1-x", "family"]
+
+
+def _reference_mul(kv, path, restrict):
+    """3CosMul one question at a time, with gensim's top-5 rule for other spellings."""
+    n = min(restrict, len(kv))
+    index = {}
+    for i, w in enumerate(kv.words[:n]):
+        index.setdefault(w.upper(), i)
+    unit = kv.unit[:n].astype(np.float64)
+    correct = answered = 0
+    for line in open(path):
+        words = line.upper().split()
+        if line.startswith(":") or len(words) != 4 or not all(w in index for w in words):
+            continue
+        a, b, c, d = (index[w] for w in words)
+        cos = (unit @ unit[[a, b, c]].T + 1) / 2
+        scores = cos[:, 1] * cos[:, 2] / (cos[:, 0] + 0.001)
+        scores[[a, b, c]] = -np.inf
+        ranked = np.argsort(-scores, kind="stable")[:5]
+        names = [kv.words[i].upper() for i in ranked]
+        pick = next((x for x in names if x not in words[:3]), names[-1])
+        correct += pick == words[3]
+        answered += 1
+    return correct, answered
+
+
+def test_3cosmul_equals_a_per_question_reference(question_vocab_kv):
+    ours = evaluate.analogies(question_vocab_kv, QUESTIONS, restrict=3000, method="mul")
+    assert (ours.correct, ours.answered) == _reference_mul(question_vocab_kv, QUESTIONS, 3000)
+    add = evaluate.analogies(question_vocab_kv, QUESTIONS, restrict=3000)
+    assert ours.answered == add.answered and ours.correct != add.correct
+
+
+def test_3cosmul_on_trained_vectors(planted_kv, tmp_path):
+    questions = tmp_path / "q.txt"
+    planted.write_questions(questions)
+    ours = evaluate.analogies(planted_kv, questions, method="mul")
+    assert (ours.correct, ours.answered) == _reference_mul(planted_kv, questions, 30000)
+    assert ours.accuracy > 0.9
+
+
+def test_no_usable_question_is_a_clear_error(tmp_path):
+    kv = KeyedVectors(["a", "b", "c", "d"], np.eye(4, dtype=np.float32))
+    path = tmp_path / "q.txt"
+    path.write_text(": s\na b c zz\n")
+    with pytest.raises(EvaluationError, match="none of its 1 questions has all four words"):
+        evaluate.analogies(kv, path)
+    path.write_text("king\tqueen\t8.5\n")
+    with pytest.raises(EvaluationError, match="no analogy questions"):
+        evaluate.analogies(kv, path)
+    with pytest.raises(EvaluationError, match="cannot read"):
+        evaluate.analogies(kv, tmp_path / "missing.txt")
+
+
+def test_word_pairs_count_malformed_lines_and_refuse_an_empty_overlap(tmp_path):
+    kv = KeyedVectors(["a", "b", "c"], np.eye(3, dtype=np.float32) + 0.1)
+    path = tmp_path / "p.tsv"
+    path.write_text("# comment\na\tb\t1.0\na\tc\tnot-a-number\nb c 3\na\tc\t2\nb\tzz\t1\n")
+    result = evaluate.word_pairs(kv, path)
+    assert (result.pairs, result.skipped, result.malformed_lines) == (2, 1, [3, 4])
+    path.write_text("x\ty\t1\nb\tzz\t2\n")
+    with pytest.raises(EvaluationError, match="0 of its 2 word pairs"):
+        evaluate.word_pairs(kv, path)

@@ -99,3 +99,18 @@ def test_default_alpha_depends_on_the_architecture():
     assert TrainConfig().start_alpha == 0.025
     assert TrainConfig(arch="cbow").start_alpha == 0.05
     assert TrainConfig(arch="cbow", alpha=0.01).start_alpha == 0.01
+
+
+def test_on_epoch_sees_every_epoch_and_changes_nothing(planted_sentences):
+    config = TrainConfig(**{**PLANTED_CONFIG, "epochs": 3})
+    seen = []
+
+    def on_epoch(epoch, kv):
+        seen.append((epoch, len(kv), _planted_accuracy(kv)))
+
+    with_barrier = train(planted_sentences, config, on_epoch=on_epoch)
+    assert [(e, n) for e, n, _ in seen] == [(1, planted.vocab_size()), (2, planted.vocab_size()),
+                                            (3, planted.vocab_size())]
+    assert seen[-1][2] == _planted_accuracy(with_barrier)  # the last call saw the result
+    plain = train(planted_sentences, config)  # one thread, same seed: same numbers
+    assert plain.vectors.tobytes() == with_barrier.vectors.tobytes()

@@ -35,3 +35,23 @@ class UnknownWordError(W2VError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return str(self.args[0])
+
+
+class EvaluationError(W2VError):
+    """A benchmark file is missing, unreadable, or shares no usable line with the model."""
+
+
+class DatasetError(W2VError):
+    """Base class of the errors of ``w2v data``."""
+
+
+class UnknownDatasetError(DatasetError):
+    """A dataset name that is not in the catalog."""
+
+
+class DownloadError(DatasetError):
+    """A download failed, or its file could not be written."""
+
+
+class ChecksumError(DatasetError):
+    """A download, or a mirror's copy, is not the file the catalog describes."""

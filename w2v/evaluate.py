@@ -1,137 +1,251 @@
-"""Intrinsic benchmarks: analogy accuracy (3CosAdd) and word-pair similarity.
+"""Intrinsic benchmarks: analogy accuracy (3CosAdd or 3CosMul) and word-pair similarity.
 
 The conventions are those of word2vec's compute-accuracy and gensim 4.4's
-``evaluate_word_analogies`` / ``evaluate_word_pairs``:
+``evaluate_word_analogies`` / ``evaluate_word_pairs``, and the results equal gensim's:
 
-* Analogies: a line ``a b c d`` asks for d as the word nearest to b - a + c (unit
-  vectors), excluding a, b and c. Only the ``restrict`` most frequent words are
+* Analogies: a line ``a b c d`` asks for d as the word nearest to b - a + c (3CosAdd,
+  on unit vectors), excluding a, b and c. Only the ``restrict`` most frequent words are
   searched and all comparisons ignore case (the most frequent spelling of a word
-  stands for it). A question with a word outside that range is skipped and counted in
-  ``skipped``, not as wrong. Lines ``: name`` start sections; malformed lines are
-  skipped and counted in ``malformed``.
+  stands for it; like gensim, the answer is the first of the 5 best words that is not
+  another spelling of a, b or c). A question with a word outside that range is
+  skipped: counted in ``skipped``, left out of ``accuracy`` (``accuracy_all`` counts it
+  as wrong). Lines ``: name`` start sections; sections named ``gram...`` are syntactic,
+  the others semantic (questions-words' convention). A line that is not four words is
+  skipped and its number kept in ``malformed_lines``.
+* 3CosMul (Levy & Goldberg 2014) ranks words x by cos'(x, b) cos'(x, c) /
+  (cos'(x, a) + 0.001), where cos' = (cos + 1) / 2 keeps every factor positive; the
+  same exclusions and restriction apply.
 * Word pairs: tab-separated ``word word score`` lines (``#`` starts a comment); pairs
-  with a word missing from the vocabulary are skipped and counted. Spearman's rho ranks
-  ties by their average rank.
+  with a word missing from the vocabulary are skipped and counted, and other lines are
+  skipped and their numbers kept. Spearman's rho ranks ties by their average rank.
+
+Each analogy section is scored in batches of questions, as matrix products.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import W2VError
+from .errors import EvaluationError
 from .vectors import KeyedVectors
 
-BATCH = 512
+BATCH = 256  # questions scored at once: a (BATCH x restrict) float32 score matrix
+METHODS = ("add", "mul")
+MUL_EPSILON = np.float32(0.001)  # Levy & Goldberg 2014
+_TOP = 5  # gensim looks for an answer among its 5 best words
 
 
 @dataclass(frozen=True)
 class Section:
     name: str
     correct: int
-    total: int  # questions answered (not skipped)
+    answered: int  # questions whose four words are all in the searched vocabulary
+    skipped: int = 0  # the other questions
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
+        return self.correct / self.answered if self.answered else 0.0
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "correct": self.correct, "answered": self.answered,
+                "skipped": self.skipped, "accuracy": self.accuracy}
 
 
 @dataclass(frozen=True)
 class AnalogyResult:
+    path: str
+    method: str  # "add" (3CosAdd) or "mul" (3CosMul)
+    restrict: int  # words searched: the most frequent ones
     sections: list[Section]
-    skipped: int  # questions with a word outside the searched vocabulary
-    malformed: int = 0
-    correct: int = field(init=False)
-    total: int = field(init=False)
+    malformed_lines: list[int]  # 1-based numbers of lines that are not four words
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "correct", sum(s.correct for s in self.sections))
-        object.__setattr__(self, "total", sum(s.total for s in self.sections))
+    def _total(self, name: str, sections: list[Section]) -> Section:
+        return Section(name, sum(s.correct for s in sections),
+                       sum(s.answered for s in sections), sum(s.skipped for s in sections))
+
+    @property
+    def overall(self) -> Section:
+        return self._total("overall", self.sections)
+
+    @property
+    def semantic(self) -> Section:
+        return self._total("semantic", [s for s in self.sections
+                                        if not s.name.startswith("gram")])
+
+    @property
+    def syntactic(self) -> Section:
+        return self._total("syntactic", [s for s in self.sections
+                                         if s.name.startswith("gram")])
+
+    @property
+    def correct(self) -> int:
+        return self.overall.correct
+
+    @property
+    def answered(self) -> int:
+        return self.overall.answered
+
+    @property
+    def skipped(self) -> int:
+        return self.overall.skipped
+
+    @property
+    def questions(self) -> int:
+        return self.answered + self.skipped
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
+        """Correct among the questions answered (the convention of gensim and word2vec)."""
+        return self.overall.accuracy
+
+    @property
+    def accuracy_all(self) -> float:
+        """Correct among all questions, skipped ones counted as wrong."""
+        return self.correct / self.questions if self.questions else 0.0
+
+    def to_dict(self) -> dict:
+        short = ("correct", "answered", "accuracy")
+        return {"file": self.path, "method": self.method, "restrict": self.restrict,
+                "accuracy": self.accuracy, "accuracy_all": self.accuracy_all,
+                "correct": self.correct, "answered": self.answered,
+                "questions": self.questions, "skipped": self.skipped,
+                "malformed": len(self.malformed_lines),
+                "malformed_lines": self.malformed_lines,
+                "semantic": {k: getattr(self.semantic, k) for k in short},
+                "syntactic": {k: getattr(self.syntactic, k) for k in short},
+                "sections": [s.to_dict() for s in self.sections]}
 
 
 @dataclass(frozen=True)
 class WordPairResult:
+    path: str
     spearman: float
     pearson: float
     pairs: int  # pairs scored
     skipped: int  # pairs with a word missing from the vocabulary
+    malformed_lines: list[int]  # 1-based numbers of lines that are not word, word, score
+
+    def to_dict(self) -> dict:
+        return {"file": self.path, "spearman": self.spearman, "pearson": self.pearson,
+                "pairs": self.pairs, "skipped": self.skipped,
+                "malformed": len(self.malformed_lines),
+                "malformed_lines": self.malformed_lines}
 
 
-def analogies(kv: KeyedVectors, path: str | os.PathLike, restrict: int = 30000) -> AnalogyResult:
-    """3CosAdd accuracy on an analogy file such as questions-words.txt."""
+def analogies(kv: KeyedVectors, path: str | os.PathLike, restrict: int = 30000,
+              method: str = "add") -> AnalogyResult:
+    """Accuracy on an analogy file such as questions-words.txt; see the module doc."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     n = min(restrict, len(kv))
     canonical = _case_folded_index(kv.words[:n])
     folded = np.array([canonical[w.upper()] for w in kv.words[:n]], dtype=np.int64)
     unit = kv.unit[:n]
 
-    names, questions, skipped, malformed = [], [], 0, 0
-    for line in _lines(path):
+    names, questions, skipped, malformed = [], [], [], []
+    for number, line in _lines(path):
         if line.startswith(":"):
             names.append(line[1:].strip())
             questions.append([])
+            skipped.append(0)
             continue
         words = line.upper().split()
         if len(words) != 4 or not names:
-            malformed += 1
+            malformed.append(number)
         elif all(w in canonical for w in words):
             questions[-1].append([canonical[w] for w in words])
         else:
-            skipped += 1
-    sections = [Section(name, _count_correct(unit, folded, np.array(q, dtype=np.int64)), len(q))
-                for name, q in zip(names, questions)]
-    return AnalogyResult(sections, skipped, malformed)
+            skipped[-1] += 1
+    if not names:
+        raise EvaluationError(f"{os.fspath(path)}: no analogy questions (': section' "
+                              f"lines, then 'a b c d' lines); {len(malformed)} other lines")
+    if not any(questions):
+        raise EvaluationError(
+            f"{os.fspath(path)}: none of its {sum(skipped):,} questions has all four words "
+            f"among the model's {n:,} most frequent words")
+    sections = [Section(name, _count_correct(unit, folded, np.array(q, dtype=np.int64).
+                                             reshape(-1, 4), method), len(q), k)
+                for name, q, k in zip(names, questions, skipped)]
+    return AnalogyResult(os.fspath(path), method, n, sections, malformed)
 
 
-def _count_correct(unit: np.ndarray, folded: np.ndarray, questions: np.ndarray) -> int:
-    """Questions (rows a, b, c, d of indices) whose best answer is d, 3CosAdd."""
+def _count_correct(unit: np.ndarray, folded: np.ndarray, questions: np.ndarray,
+                   method: str) -> int:
+    """Questions (rows a, b, c, d of indices) whose answer is d."""
     correct = 0
     for lo in range(0, len(questions), BATCH):
         a, b, c, d = questions[lo:lo + BATCH].T
-        target = unit[b] - unit[a] + unit[c]
-        scores = target @ unit.T
         rows = np.arange(len(a))
+        scores = _scores(unit, a, b, c, method)
         for given in (a, b, c):
             scores[rows, given] = -np.inf
-        top = min(5, scores.shape[1])
-        best = np.argpartition(-scores, top - 1, axis=1)[:, :top]
-        best = np.take_along_axis(best, np.argsort(-np.take_along_axis(scores, best, 1),
-                                                   axis=1, kind="stable"), 1)
-        # Skip other spellings of a, b and c, as gensim does among its top 5.
-        answer = folded[best]
-        other = (answer != folded[a][:, None]) & (answer != folded[b][:, None]) \
-            & (answer != folded[c][:, None])
-        first = np.where(other.any(axis=1), other.argmax(axis=1), top - 1)
-        correct += int(np.sum(answer[rows, first] == folded[d]))
+
+        given = folded[np.stack([a, b, c], axis=1)]  # case-folded a, b, c of each row
+        best = scores.argmax(axis=1)
+        # gensim's rule: the first of its 5 best words that is not a spelling of a, b or c
+        pending = np.flatnonzero((folded[best][:, None] == given).any(axis=1))
+        for _ in range(_TOP - 1):
+            if len(pending) == 0:
+                break
+            scores[pending, best[pending]] = -np.inf
+            best[pending] = scores[pending].argmax(axis=1)
+            pending = pending[(folded[best[pending]][:, None] == given[pending]).any(axis=1)]
+        correct += int(np.sum(folded[best] == folded[d]))
     return correct
+
+
+def _scores(unit: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray,
+            method: str) -> np.ndarray:
+    """Scores (len(a) x words) of every candidate answer; higher is better."""
+    if method == "add":
+        return (unit[b] - unit[a] + unit[c]) @ unit.T
+    shifted = []
+    for rows in (a, b, c):
+        cos = unit[rows] @ unit.T
+        cos += 1.0
+        cos *= 0.5
+        shifted.append(cos)
+    near_a, near_b, near_c = shifted
+    near_a += MUL_EPSILON
+    near_b *= near_c
+    near_b /= near_a
+    return near_b
 
 
 def word_pairs(kv: KeyedVectors, path: str | os.PathLike) -> WordPairResult:
     """Spearman and Pearson correlation of cosine similarity with human scores."""
     canonical = _case_folded_index(kv.words)
-    gold, model, skipped = [], [], 0
-    for line in _lines(path):
+    gold, model, skipped, malformed = [], [], 0, []
+    for number, line in _lines(path):
         if line.startswith("#"):
             continue
         parts = line.split("\t")
-        if len(parts) != 3:
+        try:
+            score = float(parts[2]) if len(parts) == 3 else None
+        except ValueError:
+            score = None
+        if score is None:
+            malformed.append(number)
             continue
         a, b = parts[0].upper(), parts[1].upper()
         if a not in canonical or b not in canonical:
             skipped += 1
             continue
-        gold.append(float(parts[2]))
+        gold.append(score)
         model.append(float(kv.unit[canonical[a]] @ kv.unit[canonical[b]]))
     if len(gold) < 2:
-        raise W2VError(f"{os.fspath(path)}: fewer than two word pairs are in the vocabulary")
+        raise EvaluationError(
+            f"{os.fspath(path)}: {len(gold)} of its {len(gold) + skipped:,} word pairs have "
+            f"both words in the vocabulary; a correlation needs at least two"
+            + (f" ({len(malformed)} lines are not 'word<TAB>word<TAB>score')"
+               if malformed else ""))
     gold_a, model_a = np.array(gold), np.array(model)
-    return WordPairResult(spearman=_pearson(_ranks(gold_a), _ranks(model_a)),
-                          pearson=_pearson(gold_a, model_a), pairs=len(gold), skipped=skipped)
+    return WordPairResult(os.fspath(path), spearman=_pearson(_ranks(gold_a), _ranks(model_a)),
+                          pearson=_pearson(gold_a, model_a), pairs=len(gold),
+                          skipped=skipped, malformed_lines=malformed)
 
 
 def _case_folded_index(words: list[str]) -> dict[str, int]:
@@ -142,12 +256,13 @@ def _case_folded_index(words: list[str]) -> dict[str, int]:
     return index
 
 
-def _lines(path: str | os.PathLike) -> list[str]:
+def _lines(path: str | os.PathLike) -> list[tuple[int, str]]:
+    """(1-based line number, stripped text) of every non-blank line."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            return [line.strip() for line in f if line.strip()]
+            return [(i, line.strip()) for i, line in enumerate(f, 1) if line.strip()]
     except OSError as exc:
-        raise W2VError(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from None
+        raise EvaluationError(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from None
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

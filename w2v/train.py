@@ -3,10 +3,10 @@
 The corpus is cut into jobs of about ``JOB_WORDS`` words (at a sentence start where
 one falls in the last ``JOB_WORDS`` words, else inside a long line: windows stop at
 such a cut as at a sentence end, and no word is dropped). Worker threads take jobs in
-a fixed order (``spread_order``), epoch after epoch with no barrier between epochs, and
-run the ``nogil`` kernel on each. A job's learning rate and random seed depend only on
-its place in that order, so one thread with a fixed seed gives the same vectors every
-run.
+a fixed order (``spread_order``), epoch after epoch with no barrier between epochs
+(unless a caller asks to see each epoch end), and run the ``nogil`` kernel on each. A
+job's learning rate and random seed depend only on its place in that order, so one
+thread with a fixed seed gives the same vectors every run.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,20 +40,30 @@ class Progress:
 
 
 def train(corpus: Corpus, config: TrainConfig | None = None,
-          on_progress: Callable[[Progress], None] | None = None) -> KeyedVectors:
+          on_progress: Callable[[Progress], None] | None = None,
+          on_epoch: Callable[[int, KeyedVectors], None] | None = None) -> KeyedVectors:
     """Learn word vectors from ``corpus`` (a path, ``"-"`` or an iterable of sentences).
 
-    Prints nothing; ``on_progress`` receives a ``Progress`` as training goes.
+    Prints nothing; ``on_progress`` receives a ``Progress`` as training goes. When
+    ``on_epoch`` is given, the threads wait for each other at the end of every epoch
+    and ``on_epoch(epochs_done, vectors)`` runs there: ``vectors`` shares its matrix
+    with the training, so copy what must outlive the call.
     """
     config = config or TrainConfig()
     vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase)
-    w_in = train_encoded(vocab, encoded, config, on_progress)
+    epoch_done = None
+    if on_epoch is not None:
+        def epoch_done(epoch: int, w_in: np.ndarray) -> None:
+            on_epoch(epoch, KeyedVectors(vocab.words, w_in, counts=vocab.counts))
+    w_in = train_encoded(vocab, encoded, config, on_progress, epoch_done)
     return KeyedVectors(vocab.words, w_in, counts=vocab.counts)
 
 
 def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
-                  on_progress: Callable[[Progress], None] | None = None) -> np.ndarray:
-    """Train on an encoded corpus and return the input vectors (vocab x dim, float32)."""
+                  on_progress: Callable[[Progress], None] | None = None,
+                  on_epoch: Callable[[int, np.ndarray], None] | None = None) -> np.ndarray:
+    """Train on an encoded corpus and return the input vectors (vocab x dim, float32).
+    ``on_epoch(epochs_done, w_in)``, if given, runs between epochs (see ``train``)."""
     rng = np.random.default_rng(config.seed)
     w_in = rng.random((len(vocab), config.dim), dtype=np.float32)
     w_in -= 0.5
@@ -70,9 +80,11 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
 
     order = spread_order(len(cuts) - 1, config.workers)
 
-    def jobs() -> Iterator[tuple]:
-        dispatched = 0
-        for epoch in range(config.epochs):
+    dispatched = 0
+
+    def jobs(epochs: Iterable[int]) -> Iterator[tuple]:
+        nonlocal dispatched
+        for epoch in epochs:
             for j in order:
                 start, end = int(cuts[j]), int(cuts[j + 1])
                 settings = (config.arch == "cbow", config.exact_negatives, config.window,
@@ -96,9 +108,14 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     report = on_progress or (lambda progress: None)
     done = 0
     report(Progress(0, total, config.start_alpha, len(vocab), encoded.words))
-    for words in _run_threads(jobs(), run, config.workers):
-        done += words
-        report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
+    # Epochs follow each other with no barrier, unless on_epoch must see each one end.
+    phases = [range(config.epochs)] if on_epoch is None else [[e] for e in range(config.epochs)]
+    for phase in phases:
+        for words in _run_threads(jobs(phase), run, config.workers):
+            done += words
+            report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
+        if on_epoch is not None:
+            on_epoch(phase[-1] + 1, w_in)
     return w_in
 
 
