@@ -169,3 +169,40 @@ def test_word_pairs_count_malformed_lines_and_refuse_an_empty_overlap(tmp_path):
     path.write_text("x\ty\t1\nb\tzz\t2\n")
     with pytest.raises(EvaluationError, match="0 of its 2 word pairs"):
         evaluate.word_pairs(kv, path)
+
+
+def test_w2v_eval_equals_gensim_on_gensim_trained_vectors_in_c_tool_layout(
+        planted_sentences, tmp_path):
+    """Vectors trained by gensim, written the way the word2vec C tool writes them
+    (``</s>`` first), scored by `w2v eval --json` and by gensim's evaluators."""
+    import json
+
+    from click.testing import CliRunner
+    from gensim.models import KeyedVectors as GensimKV
+    from gensim.models import Word2Vec
+
+    from w2v.cli import cli
+
+    model = Word2Vec(planted_sentences, vector_size=20, min_count=1, sample=0, epochs=3,
+                     workers=1, seed=1)
+    words = ["</s>", *model.wv.index_to_key]
+    vectors = np.vstack([np.zeros((1, 20), np.float32), model.wv.vectors])
+    path = tmp_path / "c-layout.bin"
+    KeyedVectors(words, vectors).save(path)
+    questions, pairs = tmp_path / "q.txt", tmp_path / "p.tsv"
+    planted.write_questions(questions)
+    rng = np.random.default_rng(2)
+    pairs.write_text("".join(f"{a}\t{b}\t{rng.uniform(0, 10):.2f}\n" for a, b, *_ in
+                             planted.analogies()[::7]))
+
+    result = CliRunner().invoke(cli, ["eval", "-m", str(path), "--analogies", str(questions),
+                                      "--similarity", str(pairs), "--json"])
+    assert result.exit_code == 0, result.output
+    ours = json.loads(result.output)
+    g = GensimKV.load_word2vec_format(str(path), binary=True)
+    g_score, _ = g.evaluate_word_analogies(str(questions), restrict_vocab=30000)
+    pearson, spearman, _ = g.evaluate_word_pairs(str(pairs))
+    assert round(ours["analogies"][0]["accuracy"], 4) == round(g_score, 4)
+    assert g_score > 0.5  # trained vectors, not noise
+    assert round(ours["similarity"][0]["spearman"], 4) == round(spearman.statistic, 4)
+    assert round(ours["similarity"][0]["pearson"], 4) == round(pearson.statistic, 4)
