@@ -166,23 +166,22 @@ def analogies(kv: KeyedVectors, path: str | os.PathLike, restrict: int = 30000,
         raise EvaluationError(
             f"{os.fspath(path)}: none of its {sum(skipped):,} questions has all four words "
             f"among the model's {n:,} most frequent words")
-    sections = [Section(name, _count_correct(unit, folded, np.array(q, dtype=np.int64).
-                                             reshape(-1, 4), method), len(q), k)
+    scorer = _Scorer(unit, method)
+    sections = [Section(name, _count_correct(scorer, folded, np.array(q, dtype=np.int64).
+                                             reshape(-1, 4)), len(q), k)
                 for name, q, k in zip(names, questions, skipped)]
     return AnalogyResult(os.fspath(path), method, n, sections, malformed)
 
 
-def _count_correct(unit: np.ndarray, folded: np.ndarray, questions: np.ndarray,
-                   method: str) -> int:
+def _count_correct(scorer: _Scorer, folded: np.ndarray, questions: np.ndarray) -> int:
     """Questions (rows a, b, c, d of indices) whose answer is d."""
     correct = 0
     for lo in range(0, len(questions), BATCH):
         a, b, c, d = questions[lo:lo + BATCH].T
         rows = np.arange(len(a))
-        scores = _scores(unit, a, b, c, method)
+        scores = scorer.scores(a, b, c)
         for given in (a, b, c):
             scores[rows, given] = -np.inf
-
         given = folded[np.stack([a, b, c], axis=1)]  # case-folded a, b, c of each row
         best = scores.argmax(axis=1)
         # gensim's rule: the first of its 5 best words that is not a spelling of a, b or c
@@ -197,22 +196,32 @@ def _count_correct(unit: np.ndarray, folded: np.ndarray, questions: np.ndarray,
     return correct
 
 
-def _scores(unit: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray,
-            method: str) -> np.ndarray:
-    """Scores (len(a) x words) of every candidate answer; higher is better."""
-    if method == "add":
-        return (unit[b] - unit[a] + unit[c]) @ unit.T
-    shifted = []
-    for rows in (a, b, c):
-        cos = unit[rows] @ unit.T
-        cos += 1.0
-        cos *= 0.5
-        shifted.append(cos)
-    near_a, near_b, near_c = shifted
-    near_a += MUL_EPSILON
-    near_b *= near_c
-    near_b /= near_a
-    return near_b
+class _Scorer:
+    """Scores of every candidate answer for a batch of questions, written into buffers
+    reused from batch to batch (fresh 30 MB arrays would cost a page fault per 4 KiB)."""
+
+    def __init__(self, unit: np.ndarray, method: str):
+        self.unit = unit
+        self.unit_t = np.ascontiguousarray(unit.T)  # the layout BLAS reads fastest
+        self.method = method
+        count = 1 if method == "add" else 3
+        self.buffers = [np.empty((BATCH, len(unit)), np.float32) for _ in range(count)]
+
+    def scores(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """(len(a) x words), higher is better; valid until the next call."""
+        n, unit = len(a), self.unit
+        if self.method == "add":
+            return np.matmul(unit[b] - unit[a] + unit[c], self.unit_t,
+                             out=self.buffers[0][:n])
+        near_a, near_b, near_c = (np.matmul(unit[rows], self.unit_t, out=buffer[:n])
+                                  for rows, buffer in zip((a, b, c), self.buffers))
+        for cos in (near_a, near_b, near_c):  # cos' = (cos + 1) / 2
+            cos += 1.0
+            cos *= 0.5
+        near_a += MUL_EPSILON
+        near_b *= near_c
+        near_b /= near_a
+        return near_b
 
 
 def word_pairs(kv: KeyedVectors, path: str | os.PathLike) -> WordPairResult:
