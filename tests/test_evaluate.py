@@ -186,7 +186,7 @@ def test_w2v_eval_equals_gensim_on_gensim_trained_vectors_in_c_tool_layout(
     model = Word2Vec(planted_sentences, vector_size=20, min_count=1, sample=0, epochs=3,
                      workers=1, seed=1)
     words = ["</s>", *model.wv.index_to_key]
-    vectors = np.vstack([np.zeros((1, 20), np.float32), model.wv.vectors])
+    vectors = np.vstack([np.full((1, 20), 0.01, np.float32), model.wv.vectors])
     path = tmp_path / "c-layout.bin"
     KeyedVectors(words, vectors).save(path)
     questions, pairs = tmp_path / "q.txt", tmp_path / "p.tsv"
