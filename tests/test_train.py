@@ -5,7 +5,7 @@ from conftest import PLANTED_CONFIG
 
 from w2v import TrainConfig, train
 from w2v.errors import ConfigError
-from w2v.train import job_boundaries, spread_order
+from w2v.training import job_boundaries, spread_order
 
 
 def _planted_accuracy(kv):

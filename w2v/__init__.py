@@ -3,12 +3,22 @@
     from w2v import train, TrainConfig, KeyedVectors
     kv = train("corpus.txt", TrainConfig(arch="skipgram", dim=100))
     kv.most_similar(["king"])
+
+``train`` and ``Progress`` are imported on first use: loading and querying vectors
+needs only NumPy, never Numba.
 """
 
 from .config import TrainConfig
 from .errors import W2VError
-from .train import Progress, train
 from .vectors import KeyedVectors
 
 __all__ = ["KeyedVectors", "Progress", "TrainConfig", "W2VError", "train"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in ("train", "Progress"):
+        from . import training
+
+        return getattr(training, name)
+    raise AttributeError(f"module 'w2v' has no attribute {name!r}")

@@ -10,15 +10,23 @@ import json
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import click
-from tqdm import tqdm
+import numpy as np
 
 from . import __version__, data, evaluate, formats
 from .config import ARCHITECTURES, DEFAULT_ALPHA, TrainConfig
-from .errors import ConfigError, W2VError
-from .train import Progress, train
+from .errors import ConfigError, UnknownWordError, W2VError
 from .vectors import KeyedVectors
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from .training import Progress
+
+# The query commands (similar, analogy, info, convert, export, eval) import only NumPy:
+# Numba and tqdm are imported inside the commands that need them.
 
 DEFAULT_MODEL = "vectors.bin"
 _DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
@@ -62,22 +70,29 @@ def cli() -> None:
 
 def _model_option(command):
     return click.option("-m", "--model", metavar="PATH", default=None,
-                        help=f"Vector file (.bin, .txt, .vec) [default: $W2V_MODEL or "
-                             f"{DEFAULT_MODEL}]")(command)
+                        help=f"Vector file (.w2v, .bin, .txt, .vec, .txt.gz) [default: "
+                             f"$W2V_MODEL or {DEFAULT_MODEL}]")(command)
+
+
+def _limit_option(command):
+    return click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+                        help="Read only the N first (most frequent) words.")(command)
 
 
 def _query_options(command):
     command = click.option("--json", "as_json", is_flag=True,
-                           help='Print a JSON list of {"word": ..., "score": ...}.')(command)
+                           help='Print JSON: a list of {"word", "score"}; with several '
+                                'queries, one {"query", "results"} object per line.')(command)
     command = click.option("-n", "--topn", type=click.IntRange(min=1), default=10,
                            show_default=True, help="How many words to list.")(command)
-    return _model_option(command)
+    return _limit_option(_model_option(command))
 
 
 @cli.command("train")
 @click.argument("corpus", metavar="CORPUS")
 @click.option("-o", "--output", metavar="PATH", default=None,
-              help=f"Where to write the vectors; .bin is word2vec binary, .txt/.vec text "
+              help=f"Where to write the vectors: .w2v native (with counts, settings and "
+                   f"output weights), .bin word2vec binary, .txt/.vec/.txt.gz text "
                    f"[default: $W2V_MODEL or {DEFAULT_MODEL}]")
 @click.option("--arch", type=click.Choice(ARCHITECTURES), default=_DEFAULTS["arch"],
               show_default=True, help="Skip-gram or CBOW (context mean).")
@@ -122,6 +137,8 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     w2v train corpus.txt -o vectors.bin
     w2v train corpus.txt.gz --arch cbow --dim 200 --epochs 10
     """
+    from .training import train
+
     config = TrainConfig(**options)
     output = output or default_model()
     formats.check_writable(output)
@@ -164,6 +181,8 @@ class _ProgressBar:
 
     def update(self, progress: Progress) -> None:
         if self.bar is None and not self.quiet:
+            from tqdm import tqdm
+
             click.echo(f"vocabulary: {progress.vocab_size:,} words; corpus: "
                        f"{progress.corpus_words:,} words a pass", err=True)
             self.bar = tqdm(total=progress.words_total, unit="word", unit_scale=True,
@@ -186,36 +205,189 @@ class _ProgressBar:
 
 
 @cli.command("similar")
-@click.argument("word")
+@click.argument("words", metavar="[WORD]...", nargs=-1)
 @_query_options
 @_friendly_errors
-def similar_command(word: str, model: str | None, topn: int, as_json: bool) -> None:
-    """List the words nearest to WORD by cosine similarity.
+def similar_command(words: tuple[str, ...], model: str | None, topn: int, as_json: bool,
+                    limit: int | None) -> None:
+    """List the words nearest to each WORD by cosine similarity. With no WORD, read
+    one query word per line from standard input.
 
     \b
     w2v similar king
-    w2v similar king -m vectors.bin -n 20 --json
+    w2v similar king queen -m vectors.w2v -n 20 --json
+    printf 'king\\nparis\\n' | w2v similar --json
     """
-    kv = KeyedVectors.load(model or default_model())
-    _print_ranked(kv.most_similar([word], topn=topn), as_json)
+    kv = KeyedVectors.load(model or default_model(), limit=limit)
+    queries = [(w,) for w in words] if words else _stdin_queries(1)
+    _answer(queries, lambda q: kv.most_similar(q, topn=topn), as_json, batch=not words
+            or len(words) > 1)
 
 
 @cli.command("analogy")
-@click.argument("a")
-@click.argument("b")
-@click.argument("c")
+@click.argument("words", metavar="[A B C]", nargs=-1)
 @_query_options
 @_friendly_errors
-def analogy_command(a: str, b: str, c: str, model: str | None, topn: int,
-                    as_json: bool) -> None:
-    """B is to A as C is to ?: the words nearest to A - B + C.
+def analogy_command(words: tuple[str, ...], model: str | None, topn: int, as_json: bool,
+                    limit: int | None) -> None:
+    """B is to A as C is to ?: the words nearest to A - B + C. With no words, read one
+    'A B C' query per line from standard input.
 
     \b
     w2v analogy king man woman     # queen
     w2v analogy paris france italy --json
+    printf 'king man woman\\nparis france italy\\n' | w2v analogy
     """
-    kv = KeyedVectors.load(model or default_model())
-    _print_ranked(kv.analogy(a, b, c, topn=topn), as_json)
+    if words and len(words) != 3:
+        raise click.UsageError(f"analogy takes three words, A B C (got {len(words)})")
+    kv = KeyedVectors.load(model or default_model(), limit=limit)
+    queries = [words] if words else _stdin_queries(3)
+    _answer(queries, lambda q: kv.analogy(*q, topn=topn), as_json, batch=not words)
+
+
+def _stdin_queries(size: int) -> list[tuple[str, ...]]:
+    """Queries of ``size`` words, one per non-blank line of standard input."""
+    queries = []
+    for number, line in enumerate(click.get_text_stream("stdin"), 1):
+        words = tuple(line.split())
+        if not words:
+            continue
+        if len(words) != size:
+            raise click.UsageError(f"standard input, line {number}: expected {size} "
+                                   f"word{'s' if size > 1 else ''}, got {len(words)}")
+        queries.append(words)
+    return queries
+
+
+def _answer(queries, ask, as_json: bool, batch: bool) -> None:
+    """Print the ranked answer to each query. One query: a plain list, and an unknown
+    word is the command's error. Several (batch): a block or JSON line per query, an
+    unknown word reported for its query only, and exit status 1 if any failed."""
+    failed = 0
+    for query in queries:
+        label = " ".join(query)
+        try:
+            ranked = ask(query)
+        except UnknownWordError as exc:
+            if not batch:
+                raise
+            failed += 1
+            if as_json:
+                click.echo(json.dumps({"query": label, "error": str(exc)}))
+            else:
+                click.echo(f"{_printable(label)}: {exc}", err=True)
+            continue
+        results = [{"word": w, "score": round(s, 6)} for w, s in ranked]
+        if as_json:
+            click.echo(json.dumps({"query": label, "results": results} if batch else results))
+            continue
+        if batch:
+            click.echo(f"{_printable(label)}")
+        width = max((len(_printable(w)) for w, _ in ranked), default=0)
+        for word, score in ranked:
+            click.echo(f"{'  ' if batch else ''}{_printable(word):<{width}}  {score:.4f}")
+    if failed:
+        raise click.ClickException(f"{failed} of {len(queries)} queries had a word not in "
+                                   "the vocabulary")
+
+
+def _printable(word: str) -> str:
+    """A word for the terminal: bytes that were not UTF-8 shown as \\xNN."""
+    return word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+@cli.command("info")
+@click.argument("model", metavar="MODEL", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the description as JSON.")
+@_friendly_errors
+def info_command(model: str | None, as_json: bool) -> None:
+    """Describe a vector file from its header: format, vocabulary size, dimensions, and
+    for native .w2v files the training settings and corpus statistics."""
+    facts = formats.describe(model or default_model())
+    if as_json:
+        click.echo(json.dumps(facts, indent=1))
+        return
+    kind = {"w2v": "w2v native", "bin": "word2vec binary", "txt": "word2vec text"}
+    rows = [("file", f"{facts['file']} ({facts['bytes'] / 1e6:,.1f} MB)"),
+            ("format", kind[facts["format"]] + (f", written by w2v {facts['w2v_version']}"
+                                                 if facts["w2v_version"] else "")),
+            ("words", f"{facts['words']:,}"), ("dimensions", f"{facts['dim']:,}"),
+            ("counts", "stored" if facts["counts"] else "not stored"),
+            ("output weights", "stored (training can continue)" if facts["output_weights"]
+             else "not stored")]
+    meta = facts["metadata"]
+    if "config" in meta:
+        rows.append(("training", ", ".join(f"{k.replace('_', '-')} {v}"
+                                           for k, v in meta["config"].items())))
+    if "corpus" in meta:
+        c = meta["corpus"]
+        rows.append(("corpus", f"{c.get('source')}: {c.get('tokens', 0):,} tokens, "
+                               f"{c.get('words', 0):,} of them in the vocabulary, "
+                               f"{c.get('sentences', 0):,} sentences"))
+    if "trained" in meta:
+        rows.append(("trained", str(meta["trained"])))
+    for key, value in rows:
+        click.echo(f"{key:<15} {value}")
+
+
+@cli.command("convert")
+@click.argument("source", metavar="IN")
+@click.argument("target", metavar="OUT")
+@click.option("--format", "format_", type=click.Choice(formats.FORMATS), default=None,
+              help="OUT's format [default: from its suffix].")
+@click.option("--from", "source_format", type=click.Choice(formats.FORMATS), default=None,
+              help="IN's format [default: native files by content, others by suffix].")
+@_limit_option
+@_friendly_errors
+def convert_command(source: str, target: str, format_: str | None, source_format: str | None,
+                    limit: int | None) -> None:
+    """Convert vectors between formats: .w2v (native), .bin (word2vec binary), .txt,
+    .vec and .txt.gz (word2vec text). Counts, metadata and output weights carry over
+    between .w2v files; word2vec files hold words and vectors only.
+
+    \b
+    w2v convert GoogleNews-vectors-negative300.bin news.w2v
+    w2v convert vectors.w2v vectors.txt.gz --limit 50000
+    """
+    formats.check_writable(target, format_)
+    kv = KeyedVectors.load(source, format=source_format, limit=limit)
+    kv.save(target, format=format_)
+    click.echo(f"wrote {target}: {len(kv):,} words x {kv.dim} dimensions", err=True)
+
+
+@cli.command("export")
+@click.argument("model", metavar="MODEL")
+@click.option("--format", "format_", type=click.Choice(["npy", "tsv"]), required=True,
+              help="npy: vectors.npy and vocab.txt; tsv: vectors.tsv and metadata.tsv.")
+@click.option("-o", "--output", "folder", metavar="DIR", default=".", show_default=True,
+              help="The folder to write the two files to.")
+@_limit_option
+@_friendly_errors
+def export_command(model: str, format_: str, folder: str, limit: int | None) -> None:
+    """Export vectors for other tools.
+
+    \b
+    npy: vectors.npy (float32, words x dim) and vocab.txt (a word per line, same
+         order), for torch.nn.Embedding.from_pretrained or a Keras Embedding layer
+    tsv: vectors.tsv and metadata.tsv, for projector.tensorflow.org ("Load")
+    """
+    if not os.path.isdir(folder):
+        raise W2VError(f"cannot write to {folder}: no such folder")
+    kv = KeyedVectors.load(model, limit=limit)
+    names = ("vectors.npy", "vocab.txt") if format_ == "npy" else ("vectors.tsv",
+                                                                     "metadata.tsv")
+    matrix, words = (os.path.join(folder, n) for n in names)
+    vectors = np.asarray(kv.vectors, dtype=np.float32)
+    with formats.atomic_write(matrix) as out:
+        if format_ == "npy":
+            np.lib.format.write_array(out, vectors, allow_pickle=False)
+        else:
+            for row in vectors:
+                out.write(("\t".join(f"{x:.6g}" for x in row.tolist()) + "\n").encode())
+    with formats.atomic_write(words) as out:
+        out.write("".join(w + "\n" for w in kv.words).encode("utf-8", "surrogateescape"))
+    click.echo(f"wrote {matrix} and {words}: {len(kv):,} words x {kv.dim} dimensions",
+               err=True)
 
 
 STANDARD_ANALOGIES = ("questions-words",)
@@ -357,6 +529,8 @@ def data_get_command(names: tuple[str, ...], folder: str | None, quiet: bool) ->
         def show(done: int, total: int | None, name=name) -> None:
             nonlocal bar
             if bar is None and not quiet:
+                from tqdm import tqdm
+
                 bar = tqdm(total=total, unit="B", unit_scale=True, desc=name,
                            dynamic_ncols=True, mininterval=0.5)
             if bar is not None:
@@ -371,15 +545,6 @@ def data_get_command(names: tuple[str, ...], folder: str | None, quiet: bool) ->
             click.echo(f"{name}: the mirror holds its stand-in {os.path.basename(path)}",
                        err=True)
         click.echo(path)
-
-
-def _print_ranked(ranked: list[tuple[str, float]], as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps([{"word": w, "score": round(s, 6)} for w, s in ranked]))
-        return
-    width = max((len(w) for w, _ in ranked), default=0)
-    for word, score in ranked:
-        click.echo(f"{word:<{width}}  {score:.4f}")
 
 
 def main() -> None:

@@ -27,11 +27,8 @@ import json
 import os
 import shutil
 import tempfile
-import urllib.request
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.client import HTTPException
 
 from .errors import ChecksumError, DownloadError, UnknownDatasetError
 
@@ -151,6 +148,9 @@ def sha256_of(path: str) -> str:
 
 
 def _download(url: str, out: str, on_bytes: Callable[[int, int | None], None] | None) -> None:
+    import urllib.request  # here: the query commands never pay for importing it
+    from http.client import HTTPException
+
     try:
         with urllib.request.urlopen(url, timeout=60) as response, open(out, "wb") as f:
             total = response.headers.get("Content-Length")
@@ -171,6 +171,8 @@ def _download(url: str, out: str, on_bytes: Callable[[int, int | None], None] | 
 
 
 def _extract(archive: str, member: str, out: str) -> str:
+    import zipfile
+
     try:
         with zipfile.ZipFile(archive) as z, z.open(member) as src, open(out, "wb") as dst:
             shutil.copyfileobj(src, dst, _CHUNK)

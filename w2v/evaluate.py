@@ -143,7 +143,7 @@ def analogies(kv: KeyedVectors, path: str | os.PathLike, restrict: int = 30000,
     n = min(restrict, len(kv))
     canonical = _case_folded_index(kv.words[:n])
     folded = np.array([canonical[w.upper()] for w in kv.words[:n]], dtype=np.int64)
-    unit = kv.unit[:n]
+    unit = kv.unit_rows(n)
 
     names, questions, skipped, malformed = [], [], [], []
     for number, line in _lines(path):
@@ -244,7 +244,7 @@ def word_pairs(kv: KeyedVectors, path: str | os.PathLike) -> WordPairResult:
             skipped += 1
             continue
         gold.append(score)
-        model.append(float(kv.unit[canonical[a]] @ kv.unit[canonical[b]]))
+        model.append(kv.cosine(canonical[a], canonical[b]))
     if len(gold) < 2:
         raise EvaluationError(
             f"{os.fspath(path)}: {len(gold)} of its {len(gold) + skipped:,} word pairs have "

@@ -1,44 +1,69 @@
-"""word2vec files, as written by word2vec.c and read by gensim's ``load_word2vec_format``.
+"""Vector files: word2vec binary and text (as word2vec.c writes them and gensim reads
+them) and w2v's native format (``native.py``).
 
-* Binary (``.bin``): an ASCII header ``"<words> <dim>\\n"``, then per word its UTF-8
-  bytes, a space, ``dim`` little-endian float32 values and a newline.
-* Text (``.txt``, ``.vec``): the same header, then per line a word and its ``dim``
-  values separated by spaces. Values are written with 9 significant digits, which
-  reads back as the same float32 values.
+* ``bin``: word2vec binary (``.bin``): an ASCII header ``"<words> <dim>\\n"``, then per
+  word its UTF-8 bytes, a space, ``dim`` little-endian float32 values and a newline
+  (read with or without that newline, as gensim does).
+* ``txt``: word2vec text (``.txt``, ``.vec``, gzipped as ``.txt.gz``, ``.vec.gz``):
+  the same header, then per line a word and its ``dim`` values separated by spaces.
+  Values are written with 9 significant digits, which read back as the same float32.
+* ``w2v``: native (``.w2v``): memory-mapped matrix, vocabulary with counts, training
+  metadata and optionally the output weights. Recognised by its magic bytes whatever
+  the file is called.
 
-Words are stored in vocabulary order (most frequent first). Every file is written to
-a temporary file beside the target and renamed over it once complete, so a failed or
-interrupted save never leaves a partial file.
+Words are stored in vocabulary order (most frequent first). Bytes that are not UTF-8
+are kept through Python's surrogateescape: a foreign file's words survive reading and
+writing byte for byte. Every reader checks the header's sizes against the file before
+allocating and raises ``ModelFileError`` naming the file for anything malformed.
+Every file is written to a temporary file beside the target and renamed over it once
+complete, so a failed or interrupted save never leaves a partial file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
+import mmap
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import numpy as np
 
+from . import native
 from .errors import ModelFileError
+from .native import ModelData
 
-FORMATS = {".bin": "binary", ".txt": "text", ".vec": "text"}
-
-
-def format_of(path: str | os.PathLike) -> str:
-    """``"binary"`` or ``"text"``, from the file name's suffix."""
-    suffix = os.path.splitext(os.fspath(path))[1].lower()
-    try:
-        return FORMATS[suffix]
-    except KeyError:
-        raise ModelFileError(f"cannot tell the format of {os.fspath(path)!r} from its suffix; "
-                             "use .bin (word2vec binary), .txt or .vec (word2vec text)") from None
+FORMATS = ("bin", "txt", "w2v")
+_SUFFIXES = {".bin": "bin", ".txt": "txt", ".vec": "txt", ".txt.gz": "txt", ".vec.gz": "txt",
+             ".w2v": "w2v"}
+_MAX_WORD_BYTES = 1 << 16
 
 
-def check_writable(path: str | os.PathLike) -> None:
+def format_of(path: str | os.PathLike, format: str | None = None) -> str:
+    """``"bin"``, ``"txt"`` or ``"w2v"``: ``format`` if given, else from the suffix."""
+    if format is not None:
+        if format not in FORMATS:
+            raise ModelFileError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+        return format
+    name = os.fspath(path).lower()
+    for suffix in sorted(_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            return _SUFFIXES[suffix]
+    raise ModelFileError(f"cannot tell the format of {os.fspath(path)!r} from its suffix; "
+                         "use .w2v (native), .bin (word2vec binary), .txt or .vec (word2vec "
+                         "text, optionally .gz)")
+
+
+def _gzipped(path: str) -> bool:
+    return path.lower().endswith(".gz")
+
+
+def check_writable(path: str | os.PathLike, format: str | None = None) -> None:
     """Fail now, before hours of training, if ``path`` could not be saved to."""
-    format_of(path)
+    format_of(path, format)
     name = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(name))
     if not os.path.isdir(folder):
@@ -47,36 +72,107 @@ def check_writable(path: str | os.PathLike) -> None:
         raise ModelFileError(f"cannot write {name}: it is a folder")
 
 
-def save(path: str | os.PathLike, words: Sequence[str], vectors: np.ndarray) -> None:
-    binary = format_of(path) == "binary"
-    rows = np.ascontiguousarray(vectors, dtype="<f4")
-    with atomic_write(path) as out:
-        out.write(f"{len(words)} {rows.shape[1]}\n".encode("ascii"))
-        for word, row in zip(words, rows):
-            if binary:
-                out.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
-            else:
-                out.write((word + " " + " ".join([f"{x:.9g}" for x in row.tolist()]) + "\n")
-                          .encode("utf-8"))
-
-
-def load(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
-    """Read a word2vec file; returns (words, float32 matrix)."""
-    binary = format_of(path) == "binary"
+def save(path: str | os.PathLike, model: ModelData, format: str | None = None,
+         version: str = "") -> None:
+    """Write ``model``; a word2vec file keeps only its words and vectors."""
+    kind = format_of(path, format)
     name = os.fspath(path)
+    if kind != "w2v":
+        bad = next((w for w in model.words if not w or any(c.isspace() for c in w)), None)
+        if bad is not None:
+            raise ModelFileError(f"cannot write {name}: the word {bad!r} is empty or holds "
+                                 "whitespace, which word2vec files cannot represent; "
+                                 "use .w2v")
+    with atomic_write(name) as out:
+        if kind == "w2v":
+            native.write(out, model, version)
+        elif kind == "bin":
+            _write_binary(out, model)
+        elif _gzipped(name):
+            with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as packed:
+                _write_text(packed, model)
+        else:
+            _write_text(out, model)
+
+
+def _write_binary(out: BinaryIO, model: ModelData) -> None:
+    rows = np.ascontiguousarray(model.vectors, dtype="<f4")
+    out.write(f"{len(model.words)} {rows.shape[1]}\n".encode("ascii"))
+    for word, row in zip(model.words, rows):
+        out.write(word.encode("utf-8", "surrogateescape") + b" " + row.tobytes() + b"\n")
+
+
+def _write_text(out: BinaryIO, model: ModelData) -> None:
+    rows = np.asarray(model.vectors, dtype=np.float32)
+    out.write(f"{len(model.words)} {rows.shape[1]}\n".encode("ascii"))
+    for word, row in zip(model.words, rows):
+        out.write((word + " " + " ".join([f"{x:.9g}" for x in row.tolist()]) + "\n")
+                  .encode("utf-8", "surrogateescape"))
+
+
+def load(path: str | os.PathLike, format: str | None = None,
+         limit: int | None = None) -> ModelData:
+    """Read a vector file: the first ``limit`` words only, when given."""
+    name = os.fspath(path)
+    if limit is not None and limit < 1:
+        raise ModelFileError(f"--limit must be at least 1 (got {limit})")
+    _check_readable(name)
+    if native.is_native(name):
+        return native.read(name, limit)
+    kind = format_of(name, format)
+    if kind == "w2v":
+        raise native._corrupt(name, "it does not start with the w2v magic bytes")
     try:
-        with open(name, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
+        if kind == "bin":
+            return _read_binary(name, limit)
+        return _read_text(name, limit)
+    except _Corrupt as exc:
+        label = "word2vec binary" if kind == "bin" else "word2vec text"
+        raise ModelFileError(f"{name} is not a valid {label} file: {exc}") from None
+    except (OSError, EOFError, zlib.error) as exc:  # gzip damage, read errors
+        raise ModelFileError(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}"
+                             ) from None
+
+
+def describe(path: str | os.PathLike, format: str | None = None) -> dict:
+    """What a file holds, from its header alone: format, words, dim, and for native
+    files what else is stored and the training metadata."""
+    name = os.fspath(path)
+    _check_readable(name)
+    size = os.path.getsize(name)
+    if native.is_native(name):
+        header = native.read_header(name)
+        sections = header["sections"]
+        return {"file": name, "format": "w2v", "bytes": size, "words": header["words"],
+                "dim": header["dim"], "counts": "counts" in sections,
+                "output_weights": "output_weights" in sections,
+                "w2v_version": header.get("w2v_version"),
+                "metadata": header.get("metadata") or {}}
+    kind = format_of(name, format)
+    opener = gzip.open if _gzipped(name) else open
+    try:
+        with opener(name, "rb") as f:
+            first = f.readline(256)
+        count, dim, _ = _header(first)
+    except _Corrupt as exc:
+        raise ModelFileError(f"{name} is not a valid word2vec file: {exc}") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ModelFileError(f"cannot read {name}: {exc}") from None
+    return {"file": name, "format": kind, "bytes": size, "words": count, "dim": dim,
+            "counts": False, "output_weights": False, "w2v_version": None, "metadata": {}}
+
+
+def _check_readable(name: str) -> None:
+    if not os.path.exists(name):
         raise ModelFileError(f"model file not found: {name} "
-                             "(train one with: w2v train CORPUS -o FILE)") from None
+                             "(train one with: w2v train CORPUS -o FILE)")
+    if os.path.isdir(name):
+        raise ModelFileError(f"cannot read {name}: it is a folder")
+    try:
+        with open(name, "rb"):
+            pass
     except OSError as exc:
         raise ModelFileError(f"cannot read {name}: {exc.strerror or exc}") from None
-    try:
-        return _parse_binary(data) if binary else _parse_text(data)
-    except _Corrupt as exc:
-        kind = "word2vec binary" if binary else "word2vec text"
-        raise ModelFileError(f"{name} is not a valid {kind} file: {exc}") from None
 
 
 class _Corrupt(Exception):
@@ -94,48 +190,72 @@ def _header(data: bytes) -> tuple[int, int, int]:
     return count, dim, end + 1
 
 
-def _parse_binary(data: bytes) -> tuple[list[str], np.ndarray]:
-    count, dim, pos = _header(data)
-    row_bytes = 4 * dim
-    if len(data) - pos < count * (row_bytes + 2):
-        raise _Corrupt(f"it is too short for {count} words of {dim} dimensions (truncated?)")
-    words: list[str] = []
-    vectors = np.empty((count, dim), dtype=np.float32)
-    for i in range(count):
-        while pos < len(data) and data[pos] in b"\n ":
-            pos += 1
-        space = data.find(b" ", pos, pos + 4096)
-        if space <= pos:
-            raise _Corrupt(f"word {i + 1} of {count} is missing or unterminated (truncated?)")
-        words.append(data[pos:space].decode("utf-8", "replace"))
-        pos = space + 1 + row_bytes
-        if pos > len(data):
-            raise _Corrupt(f"the vector of word {i + 1} of {count} is cut short (truncated?)")
-        vectors[i] = np.frombuffer(data, dtype="<f4", count=dim, offset=space + 1)
-    if data[pos:].strip():
-        raise _Corrupt(f"it has data after the {count} words its header declares")
-    return words, vectors
+def _read_binary(name: str, limit: int | None) -> ModelData:
+    with open(name, "rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            raise _Corrupt("it is empty; the first line must be '<words> <dimensions>'")
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            count, dim, pos = _header(data[:256])
+            row_bytes = 4 * dim
+            # every word takes at least one byte, a space and its vector
+            if (len(data) - pos) // (row_bytes + 2) < count:
+                raise _Corrupt(f"its header declares {count:,} words of {dim:,} dimensions; "
+                               f"the file is too short for them ({len(data):,} bytes; "
+                               "truncated?)")
+            rows = count if limit is None else min(count, limit)
+            words: list[str] = []
+            vectors = np.empty((rows, dim), dtype=np.float32)
+            for i in range(rows):
+                while pos < len(data) and data[pos] in b"\n ":
+                    pos += 1
+                space = data.find(b" ", pos, pos + _MAX_WORD_BYTES)
+                if space <= pos:
+                    raise _Corrupt(f"word {i + 1:,} of {count:,} is missing or unterminated "
+                                   "(truncated?)")
+                words.append(data[pos:space].decode("utf-8", "surrogateescape"))
+                pos = space + 1 + row_bytes
+                if pos > len(data):
+                    raise _Corrupt(f"the vector of word {i + 1:,} of {count:,} is cut short "
+                                   "(truncated?)")
+                vectors[i] = np.frombuffer(data, dtype="<f4", count=dim, offset=space + 1)
+            if rows == count and data[pos:pos + 4096].strip():
+                raise _Corrupt(f"it has data after the {count:,} words its header declares")
+    return ModelData(words, vectors)
 
 
-def _parse_text(data: bytes) -> tuple[list[str], np.ndarray]:
-    count, dim, pos = _header(data)
-    lines = data[pos:].decode("utf-8", "replace").splitlines()
-    lines = [line for line in lines if line.strip()]
-    if len(lines) != count:
-        raise _Corrupt(f"the header declares {count} words but {len(lines)} lines follow")
-    words: list[str] = []
-    values: list[str] = []
-    for number, line in enumerate(lines, start=2):
-        parts = line.rstrip().rsplit(" ", dim)
-        if len(parts) != dim + 1 or not parts[0]:
-            raise _Corrupt(f"line {number} does not hold a word and {dim} values")
-        words.append(parts[0])
-        values += parts[1:]
+def _read_text(name: str, limit: int | None) -> ModelData:
+    opener = gzip.open if _gzipped(name) else open
+    with opener(name, "rb") as f:
+        count, dim, _ = _header(f.readline(256))
+        if not _gzipped(name) and count * 2 * dim > os.path.getsize(name):
+            raise _Corrupt(f"its header declares {count:,} words of {dim:,} dimensions; "
+                           "the file is too short for them (truncated?)")
+        rows = count if limit is None else min(count, limit)
+        words: list[str] = []
+        values: list[bytes] = []
+        number = 1
+        for raw in f:
+            number += 1
+            if not raw.strip():
+                continue
+            if len(words) == rows:
+                if rows < count:
+                    break
+                raise _Corrupt(f"the header declares {count:,} words but line {number:,} "
+                               "holds another")
+            parts = raw.rstrip().rsplit(b" ", dim)
+            if len(parts) != dim + 1 or not parts[0].strip():
+                raise _Corrupt(f"line {number:,} does not hold a word and {dim:,} values")
+            words.append(parts[0].decode("utf-8", "surrogateescape"))
+            values += parts[1:]
+    if len(words) < rows:
+        raise _Corrupt(f"the header declares {count:,} words but {len(words):,} lines follow "
+                       "(truncated?)")
     try:
-        vectors = np.array(values, dtype=np.float32).reshape(count, dim)
+        vectors = np.array(values, dtype=np.float32).reshape(rows, dim)
     except ValueError:
         raise _Corrupt("a vector holds a value that is not a number") from None
-    return words, vectors
+    return ModelData(words, vectors)
 
 
 @contextlib.contextmanager

@@ -1,4 +1,7 @@
-"""``KeyedVectors``: words and their vectors, cosine neighbours, analogies, files."""
+"""``KeyedVectors``: words and their vectors, cosine neighbours, analogies, files.
+
+Imports only numpy (no Numba): the query commands load nothing else.
+"""
 
 from __future__ import annotations
 
@@ -10,24 +13,35 @@ import numpy as np
 
 from . import formats
 from .errors import UnknownWordError
+from .native import ModelData
+
+_CHUNK_ROWS = 1 << 16  # rows scored at once when a memory-mapped matrix is scanned
 
 
 class KeyedVectors:
     """Words (most frequent first) and a float32 matrix with one row per word.
 
-    ``counts`` (corpus frequencies) is known for vectors trained here and ``None`` for
-    vectors read from word2vec files, which do not store it.
+    ``counts`` (corpus frequencies) is known for vectors trained here or read from a
+    native ``.w2v`` file, and ``None`` for vectors read from word2vec files.
+    ``output_weights`` (word2vec's syn1neg, for continuing training) and ``metadata``
+    (training settings and corpus statistics) are kept likewise. A matrix read from a
+    ``.w2v`` file is memory-mapped (read-only): rows come from disk as they are used,
+    and a neighbour search streams through it in blocks instead of copying it.
     """
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray,
-                 counts: np.ndarray | None = None):
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+                 counts: np.ndarray | None = None, output_weights: np.ndarray | None = None,
+                 metadata: dict | None = None):
+        if not isinstance(vectors, np.memmap):
+            vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[0] != len(words):
             raise ValueError(f"need one vector row per word: {len(words)} words, "
                              f"matrix of shape {vectors.shape}")
         self.words = list(words)
         self.vectors = vectors
         self.counts = counts
+        self.output_weights = output_weights
+        self.metadata = metadata or {}
         self.index: dict[str, int] = {}
         for i, word in enumerate(self.words):  # a duplicated word resolves to its first row
             self.index.setdefault(word, i)
@@ -50,9 +64,14 @@ class KeyedVectors:
 
     @cached_property
     def unit(self) -> np.ndarray:
-        """The vectors scaled to unit length (all-zero rows stay zero)."""
-        norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
-        return self.vectors / np.where(norms > 0, norms, 1).astype(np.float32)
+        """The vectors scaled to unit length (all-zero rows stay zero); a copy."""
+        return _unit(self.vectors)
+
+    def unit_rows(self, n: int) -> np.ndarray:
+        """The first ``n`` rows of ``unit``, without normalising the rest."""
+        if "unit" in self.__dict__ or n >= len(self):
+            return self.unit[:n]
+        return _unit(self.vectors[:n])
 
     def index_of(self, word: str) -> int:
         try:
@@ -66,7 +85,14 @@ class KeyedVectors:
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two words."""
-        return float(self.unit[self.index_of(a)] @ self.unit[self.index_of(b)])
+        return self.cosine(self.index_of(a), self.index_of(b))
+
+    def cosine(self, i: int, j: int) -> float:
+        """Cosine similarity of the rows ``i`` and ``j``."""
+        if "unit" in self.__dict__:
+            return float(self.unit[i] @ self.unit[j])
+        a, b = _unit(self.vectors[[i, j]])
+        return float(a @ b)
 
     def most_similar(self, positive: Iterable[str], negative: Iterable[str] = (),
                      topn: int = 10, restrict: int | None = None) -> list[tuple[str, float]]:
@@ -76,12 +102,16 @@ class KeyedVectors:
         positive, negative = list(positive), list(negative)
         query = [self.index_of(w) for w in positive + negative]
         signs = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
-        mean = signs @ self.unit[query] / len(query)
+        mean = signs @ _unit(self.vectors[query]) / len(query)
         norm = np.linalg.norm(mean)
         if norm > 0:
             mean /= norm
-        candidates = self.unit if restrict is None else self.unit[:restrict]
-        scores = candidates @ mean
+        n = len(self) if restrict is None else min(restrict, len(self))
+        if isinstance(self.vectors, np.memmap) and "unit" not in self.__dict__:
+            scores = np.concatenate([_unit(self.vectors[lo:min(lo + _CHUNK_ROWS, n)]) @ mean
+                                     for lo in range(0, n, _CHUNK_ROWS)])
+        else:
+            scores = self.unit[:n] @ mean
         excluded = {i for i in query if i < len(scores)}
         scores[list(excluded)] = -np.inf
         topn = max(0, min(topn, len(scores) - len(excluded)))
@@ -95,12 +125,26 @@ class KeyedVectors:
         ``analogy("king", "man", "woman")`` ranks "queen" first on good vectors."""
         return self.most_similar([a, c], [b], topn=topn, restrict=restrict)
 
-    def save(self, path: str | os.PathLike) -> None:
-        """Write a word2vec file, binary for ``.bin``, text for ``.txt``/``.vec``."""
-        formats.save(path, self.words, self.vectors)
+    def save(self, path: str | os.PathLike, format: str | None = None) -> None:
+        """Write a vector file, its format from the suffix (``.w2v`` native, ``.bin``
+        word2vec binary, ``.txt``/``.vec`` text, ``.txt.gz``) or from ``format``."""
+        from . import __version__
+
+        formats.save(path, ModelData(self.words, self.vectors, self.counts,
+                                     self.output_weights, self.metadata),
+                     format=format, version=__version__)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> KeyedVectors:
-        """Read a word2vec file, binary for ``.bin``, text for ``.txt``/``.vec``."""
-        words, vectors = formats.load(path)
-        return cls(words, vectors)
+    def load(cls, path: str | os.PathLike, format: str | None = None,
+             limit: int | None = None) -> KeyedVectors:
+        """Read a vector file (native files by their magic bytes, others by suffix or
+        ``format``): the ``limit`` most frequent words only, when given."""
+        data = formats.load(path, format=format, limit=limit)
+        return cls(data.words, data.vectors, counts=data.counts,
+                   output_weights=data.output_weights, metadata=data.metadata)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms > 0, norms, 1).astype(np.float32)

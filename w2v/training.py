@@ -11,6 +11,8 @@ thread with a fixed seed gives the same vectors every run.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import itertools
 import queue
 import threading
@@ -21,7 +23,7 @@ import numpy as np
 
 from . import kernels
 from .config import MIN_ALPHA_FRACTION, TrainConfig
-from .corpus import Corpus
+from .corpus import Corpus, describe
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build
 
@@ -50,20 +52,31 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     with the training, so copy what must outlive the call.
     """
     config = config or TrainConfig()
+    started = datetime.datetime.now(datetime.timezone.utc)
     vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase)
     epoch_done = None
     if on_epoch is not None:
         def epoch_done(epoch: int, w_in: np.ndarray) -> None:
             on_epoch(epoch, KeyedVectors(vocab.words, w_in, counts=vocab.counts))
-    w_in = train_encoded(vocab, encoded, config, on_progress, epoch_done)
-    return KeyedVectors(vocab.words, w_in, counts=vocab.counts)
+    w_in, w_out = train_encoded(vocab, encoded, config, on_progress, epoch_done)
+    metadata = {
+        "config": {**dataclasses.asdict(config), "alpha": config.start_alpha},
+        "corpus": {"source": describe(corpus), "tokens": encoded.raw_tokens,
+                   "words": encoded.words, "sentences": len(encoded.sentence_starts) - 1,
+                   "vocabulary": len(vocab)},
+        "trained": started.isoformat(timespec="seconds"),
+    }
+    return KeyedVectors(vocab.words, w_in, counts=vocab.counts, output_weights=w_out,
+                        metadata=metadata)
 
 
 def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
                   on_progress: Callable[[Progress], None] | None = None,
-                  on_epoch: Callable[[int, np.ndarray], None] | None = None) -> np.ndarray:
-    """Train on an encoded corpus and return the input vectors (vocab x dim, float32).
-    ``on_epoch(epochs_done, w_in)``, if given, runs between epochs (see ``train``)."""
+                  on_epoch: Callable[[int, np.ndarray], None] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Train on an encoded corpus; return the input vectors (the word vectors) and the
+    output weights, each vocab x dim float32. ``on_epoch(epochs_done, w_in)``, if
+    given, runs between epochs (see ``train``)."""
     rng = np.random.default_rng(config.seed)
     w_in = rng.random((len(vocab), config.dim), dtype=np.float32)
     w_in -= 0.5
@@ -116,7 +129,7 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
             report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
         if on_epoch is not None:
             on_epoch(phase[-1] + 1, w_in)
-    return w_in
+    return w_in, w_out
 
 
 def spread_order(jobs: int, workers: int) -> list[int]:

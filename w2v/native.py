@@ -1,0 +1,194 @@
+"""The native ``.w2v`` file: a memory-mappable matrix, the vocabulary, and metadata.
+
+Layout (all integers little-endian; every section starts at a multiple of 64 bytes):
+
+    offset 0   MAGIC, 8 bytes: 0x89 'W2V' CR LF 0x1A LF (catches text-mode damage)
+    offset 8   uint64: length H of the JSON header
+    offset 16  H bytes: the JSON header, UTF-8
+    then       the sections the header lists, each {"offset", "bytes"} in bytes from
+               the start of the file:
+               "vectors"         float32 (words x dim), row-major: the word vectors
+               "output_weights"  float32 (words x dim), optional: word2vec's syn1neg,
+                                 kept so that training can continue later
+               "counts"          int64 (words), optional: corpus frequencies
+               "vocab"           the words, UTF-8, each followed by "\\n"
+
+The header also holds "format": "w2v", "format_version": 1, "words", "dim",
+"w2v_version", and free-form "metadata" (w2v writes "config", the training settings,
+and "corpus", the corpus statistics). Words keep undecodable bytes through Python's
+surrogateescape, so any word of a foreign file round-trips byte for byte.
+
+Reading checks the magic, the header and every section's bounds against the file size
+before allocating anything, so a truncated, corrupt or absurd file gets a
+``ModelFileError`` naming the file. The matrices are memory-mapped: opening a model of
+millions of words reads only its header and vocabulary, and rows are read from disk
+when first used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import ModelFileError
+
+MAGIC = b"\x89W2V\r\n\x1a\n"
+FORMAT_VERSION = 1
+_ALIGN = 64
+_MAX_HEADER = 1 << 26  # 64 MiB of JSON is far beyond any real header
+
+
+@dataclass
+class ModelData:
+    """Everything a model file can hold (word2vec files hold only words and vectors)."""
+
+    words: list[str]
+    vectors: np.ndarray  # float32 (words x dim); np.memmap when read from a file
+    counts: np.ndarray | None = None
+    output_weights: np.ndarray | None = None
+    metadata: dict = field(default_factory=dict)
+
+
+def is_native(path: str) -> bool:
+    """Does the file start with the native magic?"""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+
+
+def write(out, model: ModelData, version: str) -> None:
+    """Write ``model`` to the binary stream ``out`` (see the module doc)."""
+    vectors = np.ascontiguousarray(model.vectors, dtype="<f4")
+    n, dim = vectors.shape
+    vocab = b"".join(w.encode("utf-8", "surrogateescape") + b"\n" for w in model.words)
+    blobs: dict[str, bytes | np.ndarray] = {"vectors": vectors}
+    if model.output_weights is not None:
+        blobs["output_weights"] = np.ascontiguousarray(model.output_weights, dtype="<f4")
+    if model.counts is not None:
+        blobs["counts"] = np.ascontiguousarray(model.counts, dtype="<i8")
+    blobs["vocab"] = vocab
+    header = {"format": "w2v", "format_version": FORMAT_VERSION, "w2v_version": version,
+              "words": n, "dim": dim, "metadata": model.metadata, "sections": {}}
+    # The header's length depends on the offsets it holds: place the sections after
+    # a header with room to spare, then pad the real header to that size.
+    sizes = {name: (blob.nbytes if isinstance(blob, np.ndarray) else len(blob))
+             for name, blob in blobs.items()}
+    draft = json.dumps({**header, "sections": {k: {"offset": 2**62, "bytes": v}
+                                               for k, v in sizes.items()}}).encode()
+    offset = _aligned(16 + len(draft))
+    for name, size in sizes.items():
+        header["sections"][name] = {"offset": offset, "bytes": size}
+        offset = _aligned(offset + size)
+    text = json.dumps(header).encode()
+    out.write(MAGIC + struct.pack("<Q", len(text)) + text)
+    written = 16 + len(text)
+    for name, blob in blobs.items():
+        at = header["sections"][name]["offset"]
+        out.write(b"\0" * (at - written))
+        data = blob if isinstance(blob, bytes) else memoryview(blob).cast("B")
+        out.write(data)
+        written = at + sizes[name]
+
+
+def read_header(path: str) -> dict:
+    """The checked JSON header of a native file (reads nothing else)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        head = f.read(16)
+        if len(head) < 16 or head[:8] != MAGIC:
+            raise _corrupt(path, "it does not start with the w2v magic bytes")
+        (length,) = struct.unpack("<Q", head[8:])
+        if length > min(_MAX_HEADER, size - 16):
+            raise _corrupt(path, f"its header claims {length:,} bytes, the file has "
+                                 f"{size:,} (truncated?)")
+        try:
+            header = json.loads(f.read(length).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise _corrupt(path, "its header is not valid JSON") from None
+    _check_header(path, header, size)
+    return header
+
+
+def read(path: str, limit: int | None = None) -> ModelData:
+    """Open a native file: vocabulary and counts read, matrices memory-mapped."""
+    header = read_header(path)
+    n, dim = header["words"], header["dim"]
+    sections = header["sections"]
+    rows = n if limit is None else min(n, limit)
+    with open(path, "rb") as f:
+        f.seek(sections["vocab"]["offset"])
+        vocab = f.read(sections["vocab"]["bytes"])
+        counts = None
+        if "counts" in sections:
+            f.seek(sections["counts"]["offset"])
+            counts = np.frombuffer(f.read(8 * rows), dtype="<i8").astype(np.int64)
+    words = vocab.decode("utf-8", "surrogateescape").split("\n")
+    if len(words) != n + 1 or words[-1] != "":
+        raise _corrupt(path, f"its vocabulary holds {len(words) - 1:,} words, the header "
+                             f"says {n:,}")
+    model = ModelData(words[:rows], _map(path, sections["vectors"]["offset"], rows, dim),
+                        counts=counts, metadata=header.get("metadata") or {})
+    if "output_weights" in sections:
+        model.output_weights = _map(path, sections["output_weights"]["offset"], rows, dim)
+    return model
+
+
+def _map(path: str, offset: int, rows: int, dim: int) -> np.ndarray:
+    if rows * dim == 0:
+        return np.empty((rows, dim), dtype=np.float32)
+    return np.memmap(path, dtype="<f4", mode="r", offset=offset, shape=(rows, dim))
+
+
+def _check_header(path: str, header: object, size: int) -> None:
+    if not isinstance(header, dict) or header.get("format") != "w2v":
+        raise _corrupt(path, "its header does not describe a w2v model")
+    version = header.get("format_version")
+    if version != FORMAT_VERSION:
+        raise _corrupt(path, f"it has format version {version!r}; this w2v reads version "
+                             f"{FORMAT_VERSION} (a newer w2v may read it)")
+    n, dim = header.get("words"), header.get("dim")
+    if not (_whole(n) and _whole(dim)) or n < 1 or dim < 1:
+        raise _corrupt(path, f"its header declares {n!r} words of {dim!r} dimensions")
+    sections = header.get("sections")
+    if not isinstance(sections, dict) or not {"vectors", "vocab"} <= set(sections):
+        raise _corrupt(path, "its header lists no vectors or no vocabulary")
+    expected = {"vectors": 4 * n * dim, "output_weights": 4 * n * dim, "counts": 8 * n}
+    spans = []
+    for name, section in sections.items():
+        if name not in (*expected, "vocab") or not isinstance(section, dict):
+            raise _corrupt(path, f"its header lists an unknown section {name!r}")
+        offset, length = section.get("offset"), section.get("bytes")
+        if not (_whole(offset) and _whole(length)) or offset < 16:
+            raise _corrupt(path, f"its {name} section has no valid offset and size")
+        if name in expected and length != expected[name]:
+            raise _corrupt(path, f"its {name} section has {length:,} bytes; {n:,} words of "
+                                 f"{dim:,} dimensions need {expected[name]:,}")
+        if name == "vocab" and length < 2 * n:
+            raise _corrupt(path, f"its vocabulary section is too small for {n:,} words")
+        if offset + length > size:
+            raise _corrupt(path, f"its {name} section ends at byte {offset + length:,}, past "
+                                 f"the end of the file ({size:,} bytes; truncated?)")
+        spans.append((offset, offset + length))
+    spans.sort()
+    if any(a_end > b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])):
+        raise _corrupt(path, "its sections overlap")
+    if not isinstance(header.get("metadata", {}), dict):
+        raise _corrupt(path, "its metadata is not a JSON object")
+
+
+def _whole(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 0
+
+
+def _aligned(offset: int) -> int:
+    return -(-offset // _ALIGN) * _ALIGN
+
+
+def _corrupt(path: str, why: str) -> ModelFileError:
+    return ModelFileError(f"{path} is not a valid w2v model file: {why}")
