@@ -248,7 +248,7 @@ def analogy_command(words: tuple[str, ...], model: str | None, topn: int, as_jso
 def _stdin_queries(size: int) -> list[tuple[str, ...]]:
     """Queries of ``size`` words, one per non-blank line of standard input."""
     queries = []
-    for number, line in enumerate(click.get_text_stream("stdin"), 1):
+    for number, line in enumerate(sys.stdin, 1):
         words = tuple(line.split())
         if not words:
             continue
