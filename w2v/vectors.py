@@ -12,10 +12,10 @@ from functools import cached_property
 import numpy as np
 
 from . import formats
-from .errors import UnknownWordError
+from .errors import ModelFileError, UnknownWordError
 from .native import ModelData
 
-_CHUNK_ROWS = 1 << 16  # rows scored at once when a memory-mapped matrix is scanned
+_CHUNK_ROWS = 1 << 14  # rows read and scored at once when a mapped matrix is scanned
 
 
 class KeyedVectors:
@@ -24,9 +24,9 @@ class KeyedVectors:
     ``counts`` (corpus frequencies) is known for vectors trained here or read from a
     native ``.w2v`` file, and ``None`` for vectors read from word2vec files.
     ``output_weights`` (word2vec's syn1neg, for continuing training) and ``metadata``
-    (training settings and corpus statistics) are kept likewise. A matrix read from a
+    (training settings and corpus statistics) are kept likewise. A matrix loaded from a
     ``.w2v`` file is memory-mapped (read-only): rows come from disk as they are used,
-    and a neighbour search streams through it in blocks instead of copying it.
+    and a neighbour search reads it in blocks instead of copying or mapping all of it.
     """
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray,
@@ -37,14 +37,15 @@ class KeyedVectors:
         if vectors.ndim != 2 or vectors.shape[0] != len(words):
             raise ValueError(f"need one vector row per word: {len(words)} words, "
                              f"matrix of shape {vectors.shape}")
-        self.words = list(words)
+        self.words = words if isinstance(words, list) else list(words)
         self.vectors = vectors
         self.counts = counts
         self.output_weights = output_weights
         self.metadata = metadata or {}
-        self.index: dict[str, int] = {}
-        for i, word in enumerate(self.words):  # a duplicated word resolves to its first row
-            self.index.setdefault(word, i)
+        self._rows_in_file: tuple[str, int] | None = None  # (path, offset): see load
+        # built back to front, so that a duplicated word resolves to its first row
+        self.index: dict[str, int] = dict(zip(reversed(self.words),
+                                              range(len(self.words) - 1, -1, -1)))
 
     def __len__(self) -> int:
         return len(self.words)
@@ -107,9 +108,8 @@ class KeyedVectors:
         if norm > 0:
             mean /= norm
         n = len(self) if restrict is None else min(restrict, len(self))
-        if isinstance(self.vectors, np.memmap) and "unit" not in self.__dict__:
-            scores = np.concatenate([_unit(self.vectors[lo:min(lo + _CHUNK_ROWS, n)]) @ mean
-                                     for lo in range(0, n, _CHUNK_ROWS)])
+        if self._rows_in_file is not None and "unit" not in self.__dict__:
+            scores = _scan_cosines(*self._rows_in_file, self.dim, n, mean)
         else:
             scores = self.unit[:n] @ mean
         excluded = {i for i in query if i < len(scores)}
@@ -140,8 +140,29 @@ class KeyedVectors:
         """Read a vector file (native files by their magic bytes, others by suffix or
         ``format``): the ``limit`` most frequent words only, when given."""
         data = formats.load(path, format=format, limit=limit)
-        return cls(data.words, data.vectors, counts=data.counts,
-                   output_weights=data.output_weights, metadata=data.metadata)
+        kv = cls(data.words, data.vectors, counts=data.counts,
+                 output_weights=data.output_weights, metadata=data.metadata)
+        if isinstance(data.vectors, np.memmap):  # a whole mapped matrix, from native.read
+            kv._rows_in_file = (data.vectors.filename, data.vectors.offset)
+        return kv
+
+
+def _scan_cosines(path: str, offset: int, dim: int, n: int, query: np.ndarray) -> np.ndarray:
+    """Cosine of each of the first ``n`` rows of the float32 matrix at ``offset`` in
+    ``path`` with the unit vector ``query``. Blocks are read into one reused buffer
+    rather than through the memory mapping, so the process holds one block at a time,
+    not every page of the matrix it has read."""
+    scores = np.empty(n, dtype=np.float32)
+    block = np.empty((min(n, _CHUNK_ROWS), dim), dtype="<f4")
+    with open(path, "rb") as f:
+        f.seek(offset)
+        for lo in range(0, n, _CHUNK_ROWS):
+            rows = block[:min(_CHUNK_ROWS, n - lo)]
+            if f.readinto(memoryview(rows).cast("B")) != rows.nbytes:
+                raise ModelFileError(f"{path} was cut short while being read")
+            norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))
+            scores[lo:lo + len(rows)] = (rows @ query) / np.where(norms > 0, norms, 1)
+    return scores
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
