@@ -207,3 +207,29 @@ def test_train_eval_every_epoch(runner, planted_file, tmp_path):
     assert f"analogy {final['accuracy']:.2%}" in lines[-1]
     result = runner.invoke(cli, ["train", str(planted_file), *FAST, "--eval-file", "none.txt"])
     assert result.exit_code == 1 and "cannot read none.txt" in result.output
+
+
+@pytest.mark.parametrize("option", [["--cbow-sum", "--arch", "cbow"], ["--ns-exponent", "0"],
+                                    ["--no-shrink-window"], ["--min-alpha", "0.01"]])
+def test_training_knobs_change_the_vectors_and_are_recorded(runner, planted_file, option):
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-q", "-o", "base.w2v",
+                            *(["--arch", "cbow"] if "cbow" in option else [])]))
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-q", "-o", "knob.w2v",
+                            *option]))
+    from w2v import KeyedVectors
+
+    base, knob = KeyedVectors.load("base.w2v"), KeyedVectors.load("knob.w2v")
+    assert base.words == knob.words and not np.array_equal(base.vectors, knob.vectors)
+    config = knob.metadata["config"]
+    assert {"--cbow-sum": config["cbow_sum"] is True,
+            "--ns-exponent": config["ns_exponent"] == 0.0,
+            "--no-shrink-window": config["shrink_window"] is False,
+            "--min-alpha": config["min_alpha"] == 0.01}[option[0]]
+
+
+@pytest.mark.parametrize("option,value,message", [
+    ("--ns-exponent", "nan", "ns-exponent"), ("--ns-exponent", "99", "between -10 and 10"),
+    ("--min-alpha", "0.5", "between 0 and alpha"), ("--min-alpha", "-1", "min-alpha")])
+def test_bad_knob_values_are_usage_errors(runner, planted_file, option, value, message):
+    result = runner.invoke(cli, ["train", str(planted_file), option, value])
+    assert result.exit_code == 2 and message in result.output

@@ -94,7 +94,7 @@ def test_random_helpers_stay_in_range():
 def _reference_train_range(ids, starts, span, w_in, w_out, tables, settings, seed):
     """train_range written plainly in NumPy, drawing the same random numbers."""
     keep, accept, alias = tables
-    cbow, exact, window, negative, alpha0, alpha1 = settings
+    cbow, exact, cbow_sum, shrink, window, negative, alpha0, alpha1 = settings
     start, end = span
     state, _ = kernels.next_random(np.uint64(seed))
 
@@ -126,14 +126,15 @@ def _reference_train_range(ids, starts, span, w_in, w_out, tables, settings, see
                 continue
             kept.append((ids[p], p))
         for i, (center, pos) in enumerate(kept):
-            reach = window - kernels.below(draw(), window)
+            reach = window - kernels.below(draw(), window) if shrink else window
             context = [kept[j][0] for j in range(max(i - reach, 0), min(i + reach + 1, len(kept)))
                        if j != i]
             if not context:
                 continue
             alpha = np.float32(alpha0 + (alpha1 - alpha0) / (end - start) * (pos - start))
             if cbow:
-                grad = step(w_in[context].mean(axis=0, keepdims=True), center)[0]
+                hidden = w_in[context].sum(axis=0, keepdims=True)
+                grad = step(hidden if cbow_sum else hidden / len(context), center)[0]
                 for c in context:
                     w_in[c] += grad
             elif exact:
@@ -145,8 +146,10 @@ def _reference_train_range(ids, starts, span, w_in, w_out, tables, settings, see
                     w_in[c] += grad
 
 
-@pytest.mark.parametrize("cbow,exact", [(False, False), (False, True), (True, False)])
-def test_train_range_matches_the_numpy_reference(cbow, exact):
+@pytest.mark.parametrize("cbow,exact,cbow_sum,shrink", [
+    (False, False, False, True), (False, True, False, True), (True, False, False, True),
+    (True, False, True, True), (False, False, False, False), (True, False, False, False)])
+def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink):
     rng = np.random.default_rng(3)
     vocab, dim = 12, 6
     ids = rng.integers(vocab, size=80).astype(np.int32)
@@ -155,7 +158,7 @@ def test_train_range_matches_the_numpy_reference(cbow, exact):
     accept, alias = kernels.build_alias(np.full(vocab, 1 / vocab))
     w_in = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
     w_out = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
-    settings_ = (cbow, exact, 3, 2, 0.05, 0.01)
+    settings_ = (cbow, exact, cbow_sum, shrink, 3, 2, 0.05, 0.01)
     span = (4, 75)  # starts and ends inside sentences
     ref_in, ref_out = w_in.copy(), w_out.copy()
 

@@ -114,3 +114,12 @@ def test_on_epoch_sees_every_epoch_and_changes_nothing(planted_sentences):
     assert seen[-1][2] == _planted_accuracy(with_barrier)  # the last call saw the result
     plain = train(planted_sentences, config)  # one thread, same seed: same numbers
     assert plain.vectors.tobytes() == with_barrier.vectors.tobytes()
+
+
+def test_learning_rate_decays_linearly_to_min_alpha(planted_sentences):
+    seen = []
+    config = TrainConfig(**{**PLANTED_CONFIG, "epochs": 2, "min_alpha": 0.005})
+    train(planted_sentences, config, on_progress=seen.append)
+    assert seen[-1].alpha == pytest.approx(0.005)
+    for p in seen:
+        assert p.alpha == pytest.approx(0.025 - 0.02 * p.words_done / p.words_total)

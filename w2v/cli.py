@@ -121,6 +121,16 @@ def _query_options(command):
 @click.option("--exact-negatives", is_flag=True,
               help="Skip-gram: fresh negatives for every (centre, context) pair, as "
                    "word2vec.c does, instead of one set per centre word (slower).")
+@click.option("--cbow-sum", is_flag=True,
+              help="CBOW: sum the context vectors instead of averaging them.")
+@click.option("--ns-exponent", type=float, default=_DEFAULTS["ns_exponent"],
+              show_default=True,
+              help="Draw negatives by count ** this (1: by frequency, 0: uniformly).")
+@click.option("--shrink-window/--no-shrink-window", default=True, show_default=True,
+              help="Draw each centre's window from 1..window words a side, or always use "
+                   "the full window.")
+@click.option("--min-alpha", type=float, default=None,
+              help="Final learning rate of the linear decay [default: alpha x 1e-4].")
 @click.option("--eval-every-epoch", is_flag=True,
               help="After each epoch, print the analogy accuracy on --eval-file.")
 @click.option("--eval-file", metavar="FILE", default=None,

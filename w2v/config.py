@@ -5,18 +5,24 @@ Algorithmic choices, documented once here:
 * Subsampling keeps a word of count ``c`` with probability
   ``(sqrt(c / (sample * total)) + 1) * (sample * total) / c`` (word2vec.c's formula),
   redrawn every epoch; ``sample = 0`` keeps every word.
-* Negative samples are drawn from the unigram distribution raised to ``NOISE_EXPONENT``.
+* Negative samples are drawn from the unigram distribution raised to ``ns_exponent``
+  (0.75, word2vec.c's; 1 samples by frequency, 0 uniformly, negative values favour
+  rare words, as in gensim).
 * Skip-gram draws one set of negatives per centre word and updates the centre's
   whole window at once from the weights as they were (HogBatch, Ji et al. 2016), which
   keeps the output rows in cache. ``exact_negatives`` restores word2vec.c's fresh
   negatives and sequential update for every (centre, context) pair. CBOW has one
   update per centre word either way.
-* CBOW averages its context vectors (word2vec.c's ``-cbow 1``), and the hidden-layer
-  error is added unscaled to every context vector, as word2vec.c and gensim do.
-* Each centre word uses a window shrunk uniformly at random to ``1..window`` words a side.
+* CBOW averages its context vectors (word2vec.c's ``-cbow 1``), or sums them with
+  ``cbow_sum`` (gensim's ``cbow_mean=0``); either way the hidden-layer error is added
+  unscaled to every context vector, as word2vec.c and gensim do.
+* Each centre word uses a window shrunk uniformly at random to ``1..window`` words a
+  side (word2vec.c); ``shrink_window=False`` always uses ``window`` words a side
+  (gensim's ``shrink_windows=False``).
 * The learning rate decays linearly with the fraction of (epochs x corpus words) done,
-  from ``alpha`` to ``alpha * MIN_ALPHA_FRACTION``. The default ``alpha`` is 0.025 for
-  skip-gram and 0.05 for CBOW, as in word2vec.c.
+  from ``alpha`` to ``min_alpha`` (default ``alpha * MIN_ALPHA_FRACTION``, word2vec.c's
+  floor). The default ``alpha`` is 0.025 for skip-gram and 0.05 for CBOW, as in
+  word2vec.c.
 * The sigmoid comes from a 1,000-entry table and is clipped to 0 and 1 outside
   [-6, 6], as in word2vec.c (``kernels.MAX_EXP``).
 """
@@ -51,6 +57,10 @@ class TrainConfig:
     seed: int = 1  # seeds initial vectors and every random draw
     lowercase: bool = False  # lowercase tokens before counting
     exact_negatives: bool = False  # skip-gram: word2vec.c's per-pair negatives (slower)
+    cbow_sum: bool = False  # CBOW: sum the context vectors instead of averaging them
+    ns_exponent: float = NOISE_EXPONENT  # negatives drawn by count ** ns_exponent
+    shrink_window: bool = True  # draw each centre's window from 1..window words a side
+    min_alpha: float | None = None  # final learning rate; None: alpha * MIN_ALPHA_FRACTION
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHITECTURES:
@@ -71,11 +81,24 @@ class TrainConfig:
             raise ConfigError("sample", f"must be at least 0 and below 1 (got {self.sample})")
         if self.alpha is not None and not 0 < self.alpha <= 1:
             raise ConfigError("alpha", f"must be above 0 and at most 1 (got {self.alpha})")
+        if not -10 <= self.ns_exponent <= 10:
+            raise ConfigError("ns_exponent", f"must be between -10 and 10 (got "
+                                             f"{self.ns_exponent})")
+        if self.min_alpha is not None and not 0 <= self.min_alpha <= self.start_alpha:
+            raise ConfigError("min_alpha", f"must be between 0 and alpha ({self.start_alpha})"
+                                           f" (got {self.min_alpha})")
 
     @property
     def start_alpha(self) -> float:
         """The initial learning rate, with the per-architecture default filled in."""
         return DEFAULT_ALPHA[self.arch] if self.alpha is None else self.alpha
+
+    @property
+    def end_alpha(self) -> float:
+        """The final learning rate, with its default filled in."""
+        if self.min_alpha is not None:
+            return self.min_alpha
+        return self.start_alpha * MIN_ALPHA_FRACTION
 
     @property
     def workers(self) -> int:

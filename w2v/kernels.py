@@ -207,11 +207,14 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
                ends as at sentence ends
     weights  = (w_in, w_out): float32 (vocab, dim), updated in place
     tables   = (keep_prob, noise_accept, noise_alias): subsampling and noise tables
-    settings = (cbow, exact, window, negative, alpha_start, alpha_end): the learning
-               rate falls linearly from alpha_start at ``start`` to alpha_end at ``end``.
-               Skip-gram draws one set of negatives per centre word and updates the
-               whole window as a batch, unless ``exact`` asks for word2vec.c's fresh
-               negatives and sequential update per (centre, context) pair.
+    settings = (cbow, exact, cbow_sum, shrink, window, negative, alpha_start,
+               alpha_end): the learning rate falls linearly from alpha_start at
+               ``start`` to alpha_end at ``end``. Skip-gram draws one set of negatives
+               per centre word and updates the whole window as a batch, unless
+               ``exact`` asks for word2vec.c's fresh negatives and sequential update per
+               (centre, context) pair. CBOW averages its context, or sums it with
+               ``cbow_sum``. With ``shrink`` each centre's window is drawn from
+               1..window words a side, else it is always ``window``.
     seed     = uint64 state of this span's random numbers
     scratch  = scratch_space(...) for spans at least this long, and this window,
                negative and dim
@@ -220,7 +223,7 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
     start, end = span
     w_in, w_out = weights
     keep_prob, noise_accept, noise_alias = tables
-    cbow, exact, window, negative, alpha_start, alpha_end = settings
+    cbow, exact, cbow_sum, shrink, window, negative, alpha_start, alpha_end = settings
     # kept, kept_pos: the subsampled words of one sentence and their positions
     kept, kept_pos, targets, contexts, inputs, grads, scores = scratch
     dim = w_in.shape[1]
@@ -244,8 +247,10 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
             kept_pos[n] = p
             n += 1
         for i in range(n):
-            state, bits = next_random(state)
-            reach = window - below(bits, window)  # 1..window words each side
+            reach = window
+            if shrink:
+                state, bits = next_random(state)
+                reach = window - below(bits, window)  # 1..window words each side
             m = 0
             for j in range(max(i - reach, 0), min(i + reach + 1, n)):
                 if j != i:
@@ -268,8 +273,9 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
                     row = w_in[contexts[c]]
                     for d in range(dim):
                         inputs[0, d] += row[d]
-                for d in range(dim):
-                    inputs[0, d] /= m
+                if not cbow_sum:
+                    for d in range(dim):
+                        inputs[0, d] /= m
                 ns_update(inputs, 1, w_out, targets, count, alpha, grads, scores)
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, 0)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import kernels
-from .config import MIN_ALPHA_FRACTION, TrainConfig
+from .config import TrainConfig
 from .corpus import Corpus, describe
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build
@@ -60,7 +60,8 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
             on_epoch(epoch, KeyedVectors(vocab.words, w_in, counts=vocab.counts))
     w_in, w_out = train_encoded(vocab, encoded, config, on_progress, epoch_done)
     metadata = {
-        "config": {**dataclasses.asdict(config), "alpha": config.start_alpha},
+        "config": {**dataclasses.asdict(config), "alpha": config.start_alpha,
+                   "min_alpha": config.end_alpha},
         "corpus": {"source": describe(corpus), "tokens": encoded.raw_tokens,
                    "words": encoded.words, "sentences": len(encoded.sentence_starts) - 1,
                    "vocabulary": len(vocab)},
@@ -83,13 +84,14 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     w_in /= config.dim  # uniform in [-0.5 / dim, 0.5 / dim), as word2vec.c
     w_out = np.zeros_like(w_in)
     tables = (vocab.keep_probabilities(config.sample),
-              *kernels.build_alias(vocab.noise_distribution()))
+              *kernels.build_alias(vocab.noise_distribution(config.ns_exponent)))
     corpus = (encoded.ids, encoded.sentence_starts)
     cuts = job_boundaries(encoded.sentence_starts)
     total = config.epochs * encoded.words
 
     def alpha_at(done: int) -> float:
-        return config.start_alpha * max(MIN_ALPHA_FRACTION, 1.0 - done / total)
+        start, end = config.start_alpha, config.end_alpha
+        return max(end, start - (start - end) * done / total)
 
     order = spread_order(len(cuts) - 1, config.workers)
 
@@ -100,7 +102,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
         for epoch in epochs:
             for j in order:
                 start, end = int(cuts[j]), int(cuts[j + 1])
-                settings = (config.arch == "cbow", config.exact_negatives, config.window,
+                settings = (config.arch == "cbow", config.exact_negatives, config.cbow_sum,
+                            config.shrink_window, config.window,
                             config.negative, alpha_at(dispatched),
                             alpha_at(dispatched + end - start))
                 seed = (config.seed * 0x9E3779B97F4A7C15 + epoch * len(cuts) + j) % 2**64
