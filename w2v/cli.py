@@ -108,6 +108,13 @@ def _query_options(command):
               help="Drop words seen fewer times.")
 @click.option("--max-vocab", type=int, default=None, metavar="N",
               help="Keep only the N most frequent words.")
+@click.option("--max-final-vocab", type=int, default=None, metavar="N",
+              help="Raise --min-count just enough to keep at most N words (gensim's rule).")
+@click.option("--read-vocab", metavar="FILE", default=None,
+              help="Take the words and counts from a 'word count' file (the C tool's "
+                   "-save-vocab) instead of counting the corpus.")
+@click.option("--save-vocab", metavar="FILE", default=None,
+              help="Also write the vocabulary as 'word count' lines (the C tool's format).")
 @click.option("--epochs", type=int, default=_DEFAULTS["epochs"], show_default=True,
               help="Passes over the corpus.")
 @click.option("--alpha", type=float, default=None,
@@ -139,7 +146,8 @@ def _query_options(command):
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @_friendly_errors
 def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch: bool,
-                  eval_file: str | None, **options) -> None:
+                  eval_file: str | None, read_vocab: str | None, save_vocab: str | None,
+                  **options) -> None:
     """Learn word vectors from CORPUS: a UTF-8 text file (.gz, .bz2, .xz read too) with
     one sentence per line, or - for standard input.
 
@@ -148,10 +156,14 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     w2v train corpus.txt.gz --arch cbow --dim 200 --epochs 10
     """
     from .training import train
+    from .vocab import read_vocab_file, write_vocab_file
 
     config = TrainConfig(**options)
     output = output or default_model()
     formats.check_writable(output)
+    if save_vocab:
+        _check_output_folder(save_vocab)
+    vocabulary = read_vocab_file(read_vocab) if read_vocab else None
 
     on_epoch = None
     if eval_every_epoch or eval_file:
@@ -169,16 +181,64 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     bar = _ProgressBar(quiet)
     started = time.perf_counter()
     try:
-        kv = train(corpus, config, on_progress=bar.update, on_epoch=on_epoch)
+        kv = train(corpus, config, on_progress=bar.update, on_epoch=on_epoch,
+                   vocabulary=vocabulary)
     finally:
         bar.close()
     seconds = time.perf_counter() - started
     kv.save(output)
+    if save_vocab:
+        write_vocab_file(save_vocab, _vocabulary_of(kv), kv.metadata["corpus"]["sentences"])
     if not quiet:
         words = bar.last.words_total if bar.last else 0
         click.echo(f"wrote {output}: {len(kv):,} words x {kv.dim} dimensions; trained on "
                    f"{words:,} words in {seconds:.1f} s ({words / seconds:,.0f} words/s)",
                    err=True)
+
+
+def _check_output_folder(path: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder) or os.path.isdir(path):
+        raise W2VError(f"cannot write {path}: " + ("it is a folder" if os.path.isdir(path)
+                                                   else f"folder {folder} does not exist"))
+
+
+def _vocabulary_of(kv: KeyedVectors):
+    from .vocab import Vocabulary
+
+    return Vocabulary(kv.words, kv.counts)
+
+
+@cli.command("vocab")
+@click.argument("corpus", metavar="CORPUS")
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Where to write the 'word count' lines [default: standard output].")
+@click.option("--min-count", type=int, default=_DEFAULTS["min_count"], show_default=True,
+              help="Drop words seen fewer times.")
+@click.option("--max-vocab", type=int, default=None, metavar="N",
+              help="Keep only the N most frequent words.")
+@click.option("--max-final-vocab", type=int, default=None, metavar="N",
+              help="Raise --min-count just enough to keep at most N words.")
+@click.option("--lowercase", is_flag=True, help="Lowercase words before counting.")
+@_friendly_errors
+def vocab_command(corpus: str, output: str | None, **options) -> None:
+    """Count the words of CORPUS (the same pass as training's) and write them as 'word
+    count' lines, most frequent first, after '</s> <lines>' as the word2vec C tool's
+    -save-vocab does; its -read-vocab and w2v train --read-vocab read the file."""
+    from .vocab import build, write_vocab_file
+
+    config = TrainConfig(**options)  # checks the values
+    vocabulary, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
+                                config.max_final_vocab)
+    sentences = len(encoded.sentence_starts) - 1
+    if output:
+        _check_output_folder(output)
+        write_vocab_file(output, vocabulary, sentences)
+        click.echo(f"wrote {output}: {len(vocabulary):,} words", err=True)
+        return
+    click.echo(f"</s> {sentences}")
+    for word, count in zip(vocabulary.words, vocabulary.counts.tolist()):
+        click.echo(f"{word} {count}")
 
 
 class _ProgressBar:

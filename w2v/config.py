@@ -51,6 +51,7 @@ class TrainConfig:
     sample: float = 1e-3  # subsampling threshold; 0 turns subsampling off
     min_count: int = 5  # words seen fewer times are dropped
     max_vocab: int | None = None  # keep only this many of the most frequent words
+    max_final_vocab: int | None = None  # raise min_count until at most this many words
     epochs: int = 5  # passes over the corpus
     alpha: float | None = None  # initial learning rate; None: DEFAULT_ALPHA[arch]
     threads: int | None = None  # worker threads; None: every available core
@@ -73,6 +74,8 @@ class TrainConfig:
         _at_least("epochs", self.epochs, 1)
         if self.max_vocab is not None:
             _at_least("max_vocab", self.max_vocab, 1)
+        if self.max_final_vocab is not None:
+            _at_least("max_final_vocab", self.max_final_vocab, 1)
         if self.threads is not None:
             _at_least("threads", self.threads, 1)
         if not 0 <= self.seed < 2**63:

@@ -43,8 +43,13 @@ class Progress:
 
 def train(corpus: Corpus, config: TrainConfig | None = None,
           on_progress: Callable[[Progress], None] | None = None,
-          on_epoch: Callable[[int, KeyedVectors], None] | None = None) -> KeyedVectors:
+          on_epoch: Callable[[int, KeyedVectors], None] | None = None,
+          vocabulary: Vocabulary | None = None) -> KeyedVectors:
     """Learn word vectors from ``corpus`` (a path, ``"-"`` or an iterable of sentences).
+
+    ``vocabulary`` (for example ``vocab.read_vocab_file(path)``) replaces the words
+    and counts that would be counted from the corpus; ``min_count`` and the vocabulary
+    limits still apply to it.
 
     Prints nothing; ``on_progress`` receives a ``Progress`` as training goes. When
     ``on_epoch`` is given, the threads wait for each other at the end of every epoch
@@ -53,7 +58,8 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     """
     config = config or TrainConfig()
     started = datetime.datetime.now(datetime.timezone.utc)
-    vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase)
+    vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
+                           config.max_final_vocab, known=vocabulary)
     epoch_done = None
     if on_epoch is not None:
         def epoch_done(epoch: int, w_in: np.ndarray) -> None:

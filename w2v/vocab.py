@@ -67,8 +67,15 @@ class EncodedCorpus:
 
 
 def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
-          lowercase: bool = False) -> tuple[Vocabulary, EncodedCorpus]:
-    """Count, prune and sort the vocabulary, and encode the corpus, in one pass."""
+          lowercase: bool = False, max_final_vocab: int | None = None,
+          known: Vocabulary | None = None) -> tuple[Vocabulary, EncodedCorpus]:
+    """Count, prune and sort the vocabulary, and encode the corpus, in one pass.
+
+    ``max_final_vocab`` raises ``min_count`` as little as needed to keep at most that
+    many words (gensim's rule: words tied at the cut all go). With ``known`` (a
+    vocabulary file's words and counts) the corpus is only encoded: its words outside
+    ``known`` are dropped, and ``known``'s counts are used, pruned the same way.
+    """
     # English text averages about 6 bytes a token with its space; a denser corpus just
     # makes ``ids`` grow once or twice.
     scanner = Scanner(tokens_hint=size_hint(corpus) // 5 + 1)
@@ -83,28 +90,38 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     # Merge raw tokens that normalise to the same word, in order of first appearance.
     # Only a token that is frequent enough on its own, or one whose decoding or
     # lowercasing could merge it with another, needs decoding at all.
-    candidates = np.arange(len(raw_counts)) if lowercase else np.flatnonzero(
+    candidates = np.arange(len(raw_counts)) if lowercase or known else np.flatnonzero(
         (raw_counts >= min_count) | scanner.non_ascii())
     word_index: dict[str, int] = {}
+    if known is not None:
+        word_index = {w: i for i, w in reversed(list(enumerate(known.words)))}
     raw_to_word = np.full(len(raw_counts), -1, dtype=np.int64)
     for i, raw in zip(candidates.tolist(), scanner.tokens(candidates)):
         word = raw.decode("utf-8", "replace")
         if lowercase:
             word = word.lower()
-        raw_to_word[i] = word_index.setdefault(word, len(word_index))
-    counts = np.bincount(raw_to_word[candidates], weights=raw_counts[candidates],
-                         minlength=len(word_index)).astype(np.int64)
+        if known is None:
+            raw_to_word[i] = word_index.setdefault(word, len(word_index))
+        else:
+            raw_to_word[i] = word_index.get(word, -1)
+    if known is None:
+        counts = np.bincount(raw_to_word[candidates], weights=raw_counts[candidates],
+                             minlength=len(word_index)).astype(np.int64)
+    else:
+        counts = known.counts
 
+    min_count = final_min_count(counts, min_count, max_final_vocab)
     kept = np.flatnonzero(counts >= min_count)
     if len(kept) == 0:
+        where = "the vocabulary file" if known is not None else describe(corpus)
         raise VocabularyError(
-            f"no word occurs at least {min_count} times in {describe(corpus)} "
-            f"({len(raw_counts):,} distinct words); try a smaller --min-count")
+            f"no word occurs at least {min_count} times in {where} "
+            f"({len(counts):,} distinct words); try a smaller --min-count")
     kept = kept[np.argsort(-counts[kept], kind="stable")][:max_vocab]
 
     final_id = np.full(len(word_index) + 1, -1, dtype=np.int32)  # [-1]: not a candidate
     final_id[kept] = np.arange(len(kept), dtype=np.int32)
-    words_by_id = list(word_index)
+    words_by_id = known.words if known is not None else list(word_index)
     vocab = Vocabulary(words=[words_by_id[i] for i in kept], counts=counts[kept])
 
     raw_tokens = len(provisional)
@@ -114,6 +131,63 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     ids = provisional[:kept_tokens]  # remapped in place: 4 bytes a token in all
     return vocab, EncodedCorpus(ids=ids, sentence_starts=starts[:n_starts].copy(),
                                 raw_tokens=raw_tokens)
+
+
+def final_min_count(counts: np.ndarray, min_count: int, max_final_vocab: int | None) -> int:
+    """``min_count``, raised just enough that at most ``max_final_vocab`` words reach it."""
+    if max_final_vocab is None:
+        return min_count
+    ranked = np.sort(counts[counts >= min_count])[::-1]
+    if len(ranked) <= max_final_vocab:
+        return min_count
+    return max(min_count, int(ranked[max_final_vocab]) + 1)
+
+
+SENTENCE_END = "</s>"  # word2vec.c's vocabulary entry for line ends
+
+
+def write_vocab_file(path: str, vocab: Vocabulary, sentences: int) -> None:
+    """The word2vec C tool's vocabulary file: ``word count`` lines, most frequent first,
+    after a first line ``</s> <sentences>`` (the C tool counts a ``</s>`` per line and
+    expects it first: its -read-vocab treats its first entry as the sentence end)."""
+    from .formats import atomic_write
+
+    with atomic_write(path) as out:
+        out.write(f"{SENTENCE_END} {sentences}\n".encode())
+        out.write("".join(f"{w} {c}\n" for w, c in zip(vocab.words, vocab.counts.tolist()))
+                  .encode("utf-8"))
+
+
+def read_vocab_file(path: str) -> Vocabulary:
+    """Read a ``word count`` vocabulary file (the C tool's -save-vocab, or w2v's).
+    Its ``</s>`` entry is skipped: w2v ends sentences at line ends, not at a word."""
+    words: list[str] = []
+    counts: list[int] = []
+    seen: dict[str, int] = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for number, line in enumerate(f, 1):
+                parts = line.split()
+                if not parts:
+                    continue
+                if len(parts) != 2 or not parts[1].isdigit():
+                    raise VocabularyError(f"{path}, line {number}: expected 'word count', "
+                                          f"got {line.strip()[:60]!r}")
+                if parts[0] == SENTENCE_END:
+                    continue
+                if parts[0] in seen:
+                    raise VocabularyError(f"{path}, line {number}: '{parts[0]}' is already "
+                                          f"on line {seen[parts[0]]}")
+                seen[parts[0]] = number
+                words.append(parts[0])
+                counts.append(int(parts[1]))
+    except OSError as exc:
+        raise VocabularyError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not words:
+        raise VocabularyError(f"{path} holds no 'word count' lines")
+    order = np.argsort(-np.array(counts, dtype=np.int64), kind="stable")
+    return Vocabulary(words=[words[i] for i in order],
+                      counts=np.array(counts, dtype=np.int64)[order])
 
 
 class Scanner:
