@@ -366,6 +366,37 @@ def _printable(word: str) -> str:
     return word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+@cli.command("classes")
+@click.argument("model", metavar="MODEL", required=False)
+@click.option("-k", "--classes", "k", type=click.IntRange(min=1), default=500,
+              show_default=True, help="How many classes.")
+@click.option("--iterations", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Most k-means iterations (it stops early once no word moves).")
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Where to write 'word class' lines [default: standard output].")
+@_limit_option
+@_friendly_errors
+def classes_command(model: str | None, k: int, iterations: int, output: str | None,
+                    limit: int | None) -> None:
+    """Group the words into K classes by k-means on their unit vectors, and write
+    'word class' lines in vocabulary order, as the word2vec C tool's -classes does
+    (sort -k2 -n groups them)."""
+    from .classes import kmeans
+
+    kv = KeyedVectors.load(model or default_model(), limit=limit)
+    if output:
+        _check_output_folder(output)
+    labels, rounds = kmeans(kv, k, iterations)
+    lines = "".join(f"{w} {c}\n" for w, c in zip(kv.words, labels.tolist()))
+    if output:
+        with formats.atomic_write(output) as out:
+            out.write(lines.encode("utf-8", "surrogateescape"))
+        click.echo(f"wrote {output}: {len(kv):,} words in {k:,} classes after {rounds} "
+                   f"iterations", err=True)
+    else:
+        click.echo(_printable(lines), nl=False)
+
+
 @cli.command("info")
 @click.argument("model", metavar="MODEL", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the description as JSON.")
