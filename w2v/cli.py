@@ -115,6 +115,11 @@ def _query_options(command):
                    "-save-vocab) instead of counting the corpus.")
 @click.option("--save-vocab", metavar="FILE", default=None,
               help="Also write the vocabulary as 'word count' lines (the C tool's format).")
+@click.option("--init", metavar="MODEL", default=None,
+              help="Continue training a .w2v model written by w2v train (its vectors, "
+                   "output weights and counts; its dimensions).")
+@click.option("--update-vocab", is_flag=True,
+              help="With --init: add the corpus's new words that reach --min-count.")
 @click.option("--epochs", type=int, default=_DEFAULTS["epochs"], show_default=True,
               help="Passes over the corpus.")
 @click.option("--alpha", type=float, default=None,
@@ -147,7 +152,7 @@ def _query_options(command):
 @_friendly_errors
 def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch: bool,
                   eval_file: str | None, read_vocab: str | None, save_vocab: str | None,
-                  **options) -> None:
+                  init: str | None, update_vocab: bool, **options) -> None:
     """Learn word vectors from CORPUS: a UTF-8 text file (.gz, .bz2, .xz read too) with
     one sentence per line, or - for standard input.
 
@@ -158,6 +163,17 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     from .training import train
     from .vocab import read_vocab_file, write_vocab_file
 
+    initial = None
+    if update_vocab and not init:
+        raise click.UsageError("--update-vocab needs --init MODEL")
+    if init:
+        if read_vocab:
+            raise click.UsageError("--init and --read-vocab cannot be combined: the model "
+                                   "brings its vocabulary")
+        initial = KeyedVectors.load(init)
+        ctx = click.get_current_context()
+        if ctx.get_parameter_source("dim") is click.core.ParameterSource.DEFAULT:
+            options["dim"] = initial.dim
     config = TrainConfig(**options)
     output = output or default_model()
     formats.check_writable(output)
@@ -182,7 +198,7 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     started = time.perf_counter()
     try:
         kv = train(corpus, config, on_progress=bar.update, on_epoch=on_epoch,
-                   vocabulary=vocabulary)
+                   vocabulary=vocabulary, init=initial, update_vocab=update_vocab)
     finally:
         bar.close()
     seconds = time.perf_counter() - started

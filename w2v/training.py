@@ -24,6 +24,7 @@ import numpy as np
 from . import kernels
 from .config import TrainConfig
 from .corpus import Corpus, describe
+from .errors import ConfigError
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build
 
@@ -44,12 +45,21 @@ class Progress:
 def train(corpus: Corpus, config: TrainConfig | None = None,
           on_progress: Callable[[Progress], None] | None = None,
           on_epoch: Callable[[int, KeyedVectors], None] | None = None,
-          vocabulary: Vocabulary | None = None) -> KeyedVectors:
+          vocabulary: Vocabulary | None = None, init: KeyedVectors | None = None,
+          update_vocab: bool = False) -> KeyedVectors:
     """Learn word vectors from ``corpus`` (a path, ``"-"`` or an iterable of sentences).
 
     ``vocabulary`` (for example ``vocab.read_vocab_file(path)``) replaces the words
     and counts that would be counted from the corpus; ``min_count`` and the vocabulary
     limits still apply to it.
+
+    ``init`` continues the training of a model that kept its counts and output
+    weights (a ``.w2v`` file written by ``w2v train``): its words keep their vectors,
+    the corpus's counts are added to theirs (for subsampling and negatives), and the
+    learning rate decays again from ``alpha`` to ``min_alpha`` over this run, as
+    gensim's ``train`` on new data does. The vocabulary stays fixed, or, with
+    ``update_vocab``, the corpus's new words reaching ``min_count`` join it with fresh
+    vectors. Words are re-sorted by their summed counts.
 
     Prints nothing; ``on_progress`` receives a ``Progress`` as training goes. When
     ``on_epoch`` is given, the threads wait for each other at the end of every epoch
@@ -58,13 +68,24 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     """
     config = config or TrainConfig()
     started = datetime.datetime.now(datetime.timezone.utc)
+    previous = None
+    if init is not None:
+        if init.counts is None or init.output_weights is None:
+            raise ConfigError("init", "must be a model saved with its counts and output "
+                                      "weights (a .w2v file written by w2v train)")
+        if init.dim != config.dim:
+            raise ConfigError("dim", f"must be the initial model's ({init.dim}), not "
+                                     f"{config.dim}")
+        previous = Vocabulary(init.words, np.asarray(init.counts, dtype=np.int64))
     vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
-                           config.max_final_vocab, known=vocabulary)
+                           config.max_final_vocab, known=vocabulary, extend=previous,
+                           add_words=update_vocab)
+    weights = None if init is None else _carried_weights(init, vocab, config)
     epoch_done = None
     if on_epoch is not None:
         def epoch_done(epoch: int, w_in: np.ndarray) -> None:
             on_epoch(epoch, KeyedVectors(vocab.words, w_in, counts=vocab.counts))
-    w_in, w_out = train_encoded(vocab, encoded, config, on_progress, epoch_done)
+    w_in, w_out = train_encoded(vocab, encoded, config, on_progress, epoch_done, weights)
     metadata = {
         "config": {**dataclasses.asdict(config), "alpha": config.start_alpha,
                    "min_alpha": config.end_alpha},
@@ -73,22 +94,22 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
                    "vocabulary": len(vocab)},
         "trained": started.isoformat(timespec="seconds"),
     }
+    if init is not None:
+        metadata["continued_from"] = init.metadata
     return KeyedVectors(vocab.words, w_in, counts=vocab.counts, output_weights=w_out,
                         metadata=metadata)
 
 
 def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
                   on_progress: Callable[[Progress], None] | None = None,
-                  on_epoch: Callable[[int, np.ndarray], None] | None = None
+                  on_epoch: Callable[[int, np.ndarray], None] | None = None,
+                  weights: tuple[np.ndarray, np.ndarray] | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Train on an encoded corpus; return the input vectors (the word vectors) and the
-    output weights, each vocab x dim float32. ``on_epoch(epochs_done, w_in)``, if
+    output weights, each vocab x dim float32, starting from ``weights`` when given
+    (updated in place) or from ``initial_weights``. ``on_epoch(epochs_done, w_in)``, if
     given, runs between epochs (see ``train``)."""
-    rng = np.random.default_rng(config.seed)
-    w_in = rng.random((len(vocab), config.dim), dtype=np.float32)
-    w_in -= 0.5
-    w_in /= config.dim  # uniform in [-0.5 / dim, 0.5 / dim), as word2vec.c
-    w_out = np.zeros_like(w_in)
+    w_in, w_out = weights if weights is not None else initial_weights(len(vocab), config)
     tables = (vocab.keep_probabilities(config.sample),
               *kernels.build_alias(vocab.noise_distribution(config.ns_exponent)))
     corpus = (encoded.ids, encoded.sentence_starts)
@@ -138,6 +159,27 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
             report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
         if on_epoch is not None:
             on_epoch(phase[-1] + 1, w_in)
+    return w_in, w_out
+
+
+def initial_weights(words: int, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Input vectors uniform in [-0.5 / dim, 0.5 / dim) (word2vec.c's), output zero."""
+    rng = np.random.default_rng(config.seed)
+    w_in = rng.random((words, config.dim), dtype=np.float32)
+    w_in -= 0.5
+    w_in /= config.dim
+    return w_in, np.zeros_like(w_in)
+
+
+def _carried_weights(init: KeyedVectors, vocab: Vocabulary,
+                     config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Starting weights for ``vocab``: the rows of ``init`` for its words, fresh rows
+    for the words it lacks."""
+    w_in, w_out = initial_weights(len(vocab), config)
+    rows = np.array([init.index.get(w, -1) for w in vocab.words], dtype=np.int64)
+    old = rows >= 0
+    w_in[old] = init.vectors[rows[old]]
+    w_out[old] = init.output_weights[rows[old]]
     return w_in, w_out
 
 

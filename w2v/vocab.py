@@ -68,7 +68,8 @@ class EncodedCorpus:
 
 def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
           lowercase: bool = False, max_final_vocab: int | None = None,
-          known: Vocabulary | None = None) -> tuple[Vocabulary, EncodedCorpus]:
+          known: Vocabulary | None = None, extend: Vocabulary | None = None,
+          add_words: bool = False) -> tuple[Vocabulary, EncodedCorpus]:
     """Count, prune and sort the vocabulary, and encode the corpus, in one pass.
 
     ``max_final_vocab`` raises ``min_count`` as little as needed to keep at most that
@@ -90,7 +91,8 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     # Merge raw tokens that normalise to the same word, in order of first appearance.
     # Only a token that is frequent enough on its own, or one whose decoding or
     # lowercasing could merge it with another, needs decoding at all.
-    candidates = np.arange(len(raw_counts)) if lowercase or known else np.flatnonzero(
+    decode_all = lowercase or known is not None or extend is not None
+    candidates = np.arange(len(raw_counts)) if decode_all else np.flatnonzero(
         (raw_counts >= min_count) | scanner.non_ascii())
     word_index: dict[str, int] = {}
     if known is not None:
@@ -110,6 +112,11 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     else:
         counts = known.counts
 
+    words_by_id = known.words if known is not None else list(word_index)
+    if extend is not None:
+        words_by_id, counts, raw_to_word = _extend(extend, words_by_id, counts, raw_to_word,
+                                                   min_count if add_words else None)
+        min_count = 0  # every word of the model stays
     min_count = final_min_count(counts, min_count, max_final_vocab)
     kept = np.flatnonzero(counts >= min_count)
     if len(kept) == 0:
@@ -119,9 +126,8 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
             f"({len(counts):,} distinct words); try a smaller --min-count")
     kept = kept[np.argsort(-counts[kept], kind="stable")][:max_vocab]
 
-    final_id = np.full(len(word_index) + 1, -1, dtype=np.int32)  # [-1]: not a candidate
+    final_id = np.full(len(words_by_id) + 1, -1, dtype=np.int32)  # [-1]: not a candidate
     final_id[kept] = np.arange(len(kept), dtype=np.int32)
-    words_by_id = known.words if known is not None else list(word_index)
     vocab = Vocabulary(words=[words_by_id[i] for i in kept], counts=counts[kept])
 
     raw_tokens = len(provisional)
@@ -131,6 +137,27 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     ids = provisional[:kept_tokens]  # remapped in place: 4 bytes a token in all
     return vocab, EncodedCorpus(ids=ids, sentence_starts=starts[:n_starts].copy(),
                                 raw_tokens=raw_tokens)
+
+
+def _extend(old: Vocabulary, words: list[str], counts: np.ndarray, raw_to_word: np.ndarray,
+            add_from: int | None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Merge a corpus's words and counts into ``old``; new words reaching ``add_from``
+    are appended (none when it is None). Returns the merged words, their counts, and
+    raw token ids mapped to merged ids (-1: dropped)."""
+    merged = list(old.words)
+    index = {w: i for i, w in reversed(list(enumerate(merged)))}
+    merged_counts = list(old.counts.tolist())
+    to_merged = np.full(len(words) + 1, -1, dtype=np.int64)  # [-1]: not a candidate
+    for i, (word, count) in enumerate(zip(words, counts.tolist())):
+        j = index.get(word)
+        if j is None and add_from is not None and count >= add_from:
+            j = index[word] = len(merged)
+            merged.append(word)
+            merged_counts.append(0)
+        if j is not None:
+            merged_counts[j] += count
+            to_merged[i] = j
+    return merged, np.array(merged_counts, dtype=np.int64), to_merged[raw_to_word]
 
 
 def final_min_count(counts: np.ndarray, min_count: int, max_final_vocab: int | None) -> int:
