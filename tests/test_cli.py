@@ -233,3 +233,17 @@ def test_training_knobs_change_the_vectors_and_are_recorded(runner, planted_file
 def test_bad_knob_values_are_usage_errors(runner, planted_file, option, value, message):
     result = runner.invoke(cli, ["train", str(planted_file), option, value])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_hierarchical_softmax_options(runner, planted_file):
+    for args in (["--hs", "--negative", "0"], ["--hs"], ["--hs", "--negative", "0",
+                                                          "--arch", "cbow"]):
+        _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-q", "-o", "m.w2v",
+                                *args]))
+        from w2v import KeyedVectors
+
+        config = KeyedVectors.load("m.w2v").metadata["config"]
+        negative = int(args[args.index("--negative") + 1]) if "--negative" in args else 5
+        assert config["hs"] is True and config["negative"] == negative
+    result = runner.invoke(cli, ["train", str(planted_file), "--negative", "0"])
+    assert result.exit_code == 2 and "without hierarchical softmax (--hs)" in result.output

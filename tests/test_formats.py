@@ -228,3 +228,11 @@ def test_the_query_path_never_imports_numba(tmp_path, kv):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.splitlines()[-1] == "False False"
+
+
+@pytest.mark.parametrize("metadata", [{"config": 1}, {"corpus": []},
+                                      {"corpus": {"tokens": "x", "source": None}}])
+def test_info_survives_odd_metadata(tmp_path, metadata):
+    KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32), metadata=metadata).save(
+        tmp_path / "v.w2v")
+    _ok(CliRunner().invoke(cli, ["info", str(tmp_path / "v.w2v")]))

@@ -16,6 +16,15 @@ def _sig(f):
     return 1.0 if f >= 6 else 0.0 if f <= -6 else float(kernels.sigmoid(np.float32(f)))
 
 
+def _ns(inputs, m, w_out, targets, count, alpha, grads, scores):
+    """output_update for negative sampling: targets[0] positive, the rest noise."""
+    labels = np.zeros(count, np.float32)
+    labels[0] = 1.0
+    grads[:m] = 0.0
+    kernels.output_update(inputs, m, w_out, targets, labels, count, alpha, False, grads,
+                          scores)
+
+
 @pytest.mark.parametrize("m", [1, 3])
 def test_ns_update_is_one_sgd_step_on_the_negative_sampling_loss(m):
     rng = np.random.default_rng(0)
@@ -26,8 +35,7 @@ def test_ns_update_is_one_sgd_step_on_the_negative_sampling_loss(m):
     before = w_out.astype(np.float64)
     grads = np.full((4, 8), 9.0, dtype=np.float32)  # scratch: overwritten
 
-    kernels.ns_update(inputs, m, w_out, targets, 4, np.float32(alpha), grads,
-                      np.empty(4, np.float32))
+    _ns(inputs, m, w_out, targets, 4, np.float32(alpha), grads, np.empty(4, np.float32))
 
     # loss = sum over inputs h of -log s(h.u_pos) - sum log s(-h.u_neg), scored at the
     # weights on entry; the step moves each row against its gradient
@@ -52,10 +60,66 @@ def test_ns_update_clips_the_sigmoid_like_word2vec_c():
     inputs = np.full((1, 4), 2.0, dtype=np.float32)  # h.u = 16 > MAX_EXP for u = 2
     w_out = np.full((2, 4), 2.0, dtype=np.float32)
     grads = np.zeros((1, 4), dtype=np.float32)
-    kernels.ns_update(inputs, 1, w_out, np.array([0, 1], np.int32), 2, np.float32(0.5),
-                      grads, np.empty(1, np.float32))
+    _ns(inputs, 1, w_out, np.array([0, 1], np.int32), 2, np.float32(0.5), grads,
+        np.empty(1, np.float32))
     np.testing.assert_array_equal(w_out[0], 2.0)  # positive already certain: no change
     np.testing.assert_allclose(w_out[1], 2.0 - 0.5 * 2.0)  # negative: full (0 - 1) step
+
+
+def test_hierarchical_softmax_skips_saturated_nodes_like_word2vec_c():
+    inputs = np.full((1, 4), 2.0, dtype=np.float32)
+    tree = np.array([[2.0] * 4, [0.1] * 4], dtype=np.float32)  # h.u = 16, then 0.8
+    grads = np.zeros((1, 4), dtype=np.float32)
+    kernels.output_update(inputs, 1, tree, np.array([0, 1], np.int32),
+                          np.array([0.0, 1.0], np.float32), 2, np.float32(0.5), True, grads,
+                          np.empty(1, np.float32))
+    np.testing.assert_array_equal(tree[0], 2.0)  # beyond MAX_EXP: left out, not clipped
+    g = (1.0 - _sig(0.8)) * 0.5
+    np.testing.assert_allclose(tree[1], 0.1 + g * 2.0, rtol=1e-6)
+    np.testing.assert_allclose(grads[0], g * 0.1, rtol=1e-6)
+
+
+def _reference_huffman(counts):
+    """Huffman codes by the textbook heap method (ties broken differently)."""
+    import heapq
+
+    heap = [(c, i, [i]) for i, c in enumerate(counts)]
+    heapq.heapify(heap)
+    codes = {i: "" for i in range(len(counts))}
+    serial = len(counts)
+    while len(heap) > 1:
+        c1, _, a = heapq.heappop(heap)
+        c2, _, b = heapq.heappop(heap)
+        for i in a:
+            codes[i] = "0" + codes[i]
+        for i in b:
+            codes[i] = "1" + codes[i]
+        heapq.heappush(heap, (c1 + c2, serial, a + b))
+        serial += 1
+    return codes
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 10**6), min_size=2, max_size=80))
+def test_huffman_paths_form_an_optimal_prefix_code(counts):
+    counts = sorted(counts, reverse=True)
+    points, labels, lengths = kernels.huffman(np.array(counts, dtype=np.int64))
+    n = len(counts)
+    codes = ["".join(str(int(1 - x)) for x in labels[w, :lengths[w]]) for w in range(n)]
+    # a prefix code (no code starts another) of optimal total length
+    assert all(not b.startswith(a) for a in codes for b in codes if a is not b)
+    cost = sum(c * len(code) for c, code in zip(counts, codes))
+    reference = _reference_huffman(counts)
+    assert cost == sum(c * len(reference[i]) for i, c in enumerate(counts))
+    # every path starts at the root (the last inner node) and visits inner nodes only
+    assert all(points[w, 0] == n - 2 for w in range(n))
+    for w in range(n):
+        assert all(0 <= p < n - 1 for p in points[w, :lengths[w]])
+    # the same node on two paths means the same prefix
+    node_prefix = {}
+    for w in range(n):
+        for k in range(lengths[w]):
+            assert node_prefix.setdefault(int(points[w, k]), codes[w][:k]) == codes[w][:k]
 
 
 @settings(max_examples=50, deadline=None)
@@ -91,10 +155,11 @@ def test_random_helpers_stay_in_range():
         assert 0.0 <= kernels.unit_float(np.uint64(bits)) < 1.0
 
 
-def _reference_train_range(ids, starts, span, w_in, w_out, tables, settings, seed):
+def _reference_train_range(ids, starts, span, weights, tables, settings, seed):
     """train_range written plainly in NumPy, drawing the same random numbers."""
-    keep, accept, alias = tables
-    cbow, exact, cbow_sum, shrink, window, negative, alpha0, alpha1 = settings
+    w_in, w_out, w_tree = weights
+    keep, accept, alias, points, labels, lengths = tables
+    cbow, exact, cbow_sum, shrink, hs, window, negative, alpha0, alpha1 = settings
     start, end = span
     state, _ = kernels.next_random(np.uint64(seed))
 
@@ -104,18 +169,28 @@ def _reference_train_range(ids, starts, span, w_in, w_out, tables, settings, see
         return np.uint64(bits)
 
     def step(hidden, center):
-        """Score every row of ``hidden`` against the targets at the weights on entry;
-        update w_out; return the error of each row of ``hidden``."""
+        """Score every row of ``hidden`` against the centre's Huffman path (with hs),
+        then against fresh targets, at the weights on entry; update the output rows;
+        return the error of each row of ``hidden``."""
         nonlocal state
-        targets = np.empty(negative + 1, dtype=np.int32)
-        count, state = kernels.draw_targets(center, accept, alias, negative, targets,
-                                            np.uint64(state))
         grads = np.zeros_like(hidden)
-        for k, t in enumerate(targets[:count]):
-            g = np.array([((1.0 if k == 0 else 0.0) - _sig(h @ w_out[t])) * alpha
-                          for h in hidden], dtype=np.float32)
-            grads += g[:, None] * w_out[t]
-            w_out[t] += g @ hidden
+        if hs:
+            for node, label in zip(points[center, :lengths[center]],
+                                   labels[center, :lengths[center]]):
+                f = hidden @ w_tree[node]
+                g = np.where(np.abs(f) >= 6, 0.0, (label - np.vectorize(_sig)(f)) * alpha)
+                g = g.astype(np.float32)
+                grads += g[:, None] * w_tree[node]
+                w_tree[node] += g @ hidden
+        if negative:
+            targets = np.empty(negative + 1, dtype=np.int32)
+            count, state = kernels.draw_targets(center, accept, alias, negative, targets,
+                                                np.uint64(state))
+            for k, t in enumerate(targets[:count]):
+                g = np.array([((1.0 if k == 0 else 0.0) - _sig(h @ w_out[t])) * alpha
+                              for h in hidden], dtype=np.float32)
+                grads += g[:, None] * w_out[t]
+                w_out[t] += g @ hidden
         return grads
 
     for s in range(len(starts) - 1):
@@ -146,10 +221,14 @@ def _reference_train_range(ids, starts, span, w_in, w_out, tables, settings, see
                     w_in[c] += grad
 
 
-@pytest.mark.parametrize("cbow,exact,cbow_sum,shrink", [
-    (False, False, False, True), (False, True, False, True), (True, False, False, True),
-    (True, False, True, True), (False, False, False, False), (True, False, False, False)])
-def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink):
+@pytest.mark.parametrize("cbow,exact,cbow_sum,shrink,hs,negative", [
+    (False, False, False, True, False, 2), (False, True, False, True, False, 2),
+    (True, False, False, True, False, 2), (True, False, True, True, False, 2),
+    (False, False, False, False, False, 2), (True, False, False, False, False, 2),
+    (False, False, False, True, True, 0), (False, True, False, True, True, 0),
+    (True, False, False, True, True, 0), (False, False, False, True, True, 2),
+    (True, False, False, True, True, 2)])
+def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink, hs, negative):
     rng = np.random.default_rng(3)
     vocab, dim = 12, 6
     ids = rng.integers(vocab, size=80).astype(np.int32)
@@ -158,17 +237,22 @@ def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink):
     accept, alias = kernels.build_alias(np.full(vocab, 1 / vocab))
     w_in = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
     w_out = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
-    settings_ = (cbow, exact, cbow_sum, shrink, 3, 2, 0.05, 0.01)
+    w_tree = rng.normal(0, 0.3, (vocab - 1, dim)).astype(np.float32)
+    counts = np.sort(rng.integers(1, 100, vocab))[::-1].copy()
+    tables = (keep, accept, alias, *kernels.huffman(counts))
+    settings_ = (cbow, exact, cbow_sum, shrink, hs, 3, negative, 0.05, 0.01)
     span = (4, 75)  # starts and ends inside sentences
-    ref_in, ref_out = w_in.copy(), w_out.copy()
+    reference = (w_in.copy(), w_out.copy(), w_tree.copy())
+    untouched = (w_out.copy(), w_tree.copy())
 
-    scratch = kernels.scratch_space(span[1] - span[0], 3, 2, dim)
-    trained = kernels.train_range((ids, starts), span, (w_in, w_out), (keep, accept, alias),
+    scratch = kernels.scratch_space(span[1] - span[0], 3, negative, dim)
+    trained = kernels.train_range((ids, starts), span, (w_in, w_out, w_tree), tables,
                                   settings_, np.uint64(99), scratch)
-    _reference_train_range(ids, starts, span, ref_in, ref_out, (keep, accept, alias),
-                           settings_, 99)
+    _reference_train_range(ids, starts, span, reference, tables, settings_, 99)
 
     assert 0 < trained <= span[1] - span[0]
-    np.testing.assert_allclose(w_in, ref_in, rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(w_out, ref_out, rtol=1e-4, atol=1e-5)
-    assert not np.allclose(w_out, 0.0)
+    for ours, theirs in zip((w_in, w_out, w_tree), reference):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5)
+    # each output layer is trained exactly when it is on
+    assert np.array_equal(w_out, untouched[0]) == (negative == 0)
+    assert np.array_equal(w_tree, untouched[1]) == (not hs)

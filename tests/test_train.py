@@ -13,11 +13,12 @@ def _planted_accuracy(kv):
     return np.mean([kv.analogy(b, a, c, topn=1)[0][0] == d for a, b, c, d in questions])
 
 
-@pytest.mark.parametrize("arch,exact", [("skipgram", False), ("skipgram", True),
-                                        ("cbow", False)])
-def test_recovers_planted_analogies(planted_sentences, arch, exact):
-    kv = train(planted_sentences, TrainConfig(arch=arch, exact_negatives=exact,
-                                              **PLANTED_CONFIG))
+@pytest.mark.parametrize("arch,exact,hs,negative", [
+    ("skipgram", False, False, 5), ("skipgram", True, False, 5), ("cbow", False, False, 5),
+    ("skipgram", False, True, 0), ("cbow", False, True, 0), ("skipgram", False, True, 5)])
+def test_recovers_planted_analogies(planted_sentences, arch, exact, hs, negative):
+    kv = train(planted_sentences, TrainConfig(arch=arch, exact_negatives=exact, hs=hs,
+                                              **{**PLANTED_CONFIG, "negative": negative}))
     assert _planted_accuracy(kv) >= 0.95
 
 

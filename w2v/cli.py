@@ -101,7 +101,10 @@ def _query_options(command):
 @click.option("--window", type=int, default=_DEFAULTS["window"], show_default=True,
               help="Largest context words on each side (shrunk at random per word).")
 @click.option("--negative", type=int, default=_DEFAULTS["negative"], show_default=True,
-              help="Negative samples per target.")
+              help="Negative samples per target; 0 with --hs: hierarchical softmax alone.")
+@click.option("--hs", is_flag=True,
+              help="Hierarchical softmax (a Huffman tree of the counts), alone with "
+                   "--negative 0 or alongside negative sampling.")
 @click.option("--sample", type=float, default=_DEFAULTS["sample"], show_default=True,
               help="Subsampling threshold for frequent words; 0 turns it off.")
 @click.option("--min-count", type=int, default=_DEFAULTS["min_count"], show_default=True,
@@ -433,14 +436,18 @@ def info_command(model: str | None, as_json: bool) -> None:
             ("output weights", "stored (training can continue)" if facts["output_weights"]
              else "not stored")]
     meta = facts["metadata"]
-    if "config" in meta:
+    config, corpus = meta.get("config"), meta.get("corpus")
+    if isinstance(config, dict):
         rows.append(("training", ", ".join(f"{k.replace('_', '-')} {v}"
-                                           for k, v in meta["config"].items())))
-    if "corpus" in meta:
-        c = meta["corpus"]
-        rows.append(("corpus", f"{c.get('source')}: {c.get('tokens', 0):,} tokens, "
-                               f"{c.get('words', 0):,} of them in the vocabulary, "
-                               f"{c.get('sentences', 0):,} sentences"))
+                                           for k, v in config.items())))
+    if isinstance(corpus, dict):
+        def number(key: str) -> str:
+            value = corpus.get(key)
+            return f"{value:,}" if isinstance(value, int) else "?"
+
+        rows.append(("corpus", f"{corpus.get('source')}: {number('tokens')} tokens, "
+                               f"{number('words')} of them in the vocabulary, "
+                               f"{number('sentences')} sentences"))
     if "trained" in meta:
         rows.append(("trained", str(meta["trained"])))
     for key, value in rows:

@@ -5,6 +5,11 @@ Algorithmic choices, documented once here:
 * Subsampling keeps a word of count ``c`` with probability
   ``(sqrt(c / (sample * total)) + 1) * (sample * total) / c`` (word2vec.c's formula),
   redrawn every epoch; ``sample = 0`` keeps every word.
+* The output layer is negative sampling (``negative`` noise words per update), or
+  hierarchical softmax (``hs``: one logistic unit per inner node of a Huffman tree
+  built from the counts, word2vec.c's), or both, each input updated by both in turn
+  (word2vec.c's ``-hs 1 -negative N``). As in word2vec.c, hierarchical softmax skips
+  a node whose dot product lies beyond ±6, where negative sampling clips the sigmoid.
 * Negative samples are drawn from the unigram distribution raised to ``ns_exponent``
   (0.75, word2vec.c's; 1 samples by frequency, 0 uniformly, negative values favour
   rare words, as in gensim).
@@ -47,7 +52,8 @@ class TrainConfig:
     arch: str = "skipgram"  # "skipgram" or "cbow"
     dim: int = 100  # vector dimensions
     window: int = 5  # largest number of context words on each side
-    negative: int = 5  # negative samples per target
+    negative: int = 5  # negative samples per target; 0: none (needs hs)
+    hs: bool = False  # hierarchical softmax over a Huffman tree of the counts
     sample: float = 1e-3  # subsampling threshold; 0 turns subsampling off
     min_count: int = 5  # words seen fewer times are dropped
     max_vocab: int | None = None  # keep only this many of the most frequent words
@@ -69,7 +75,10 @@ class TrainConfig:
                                       f"(got {self.arch!r})")
         _at_least("dim", self.dim, 1)
         _at_least("window", self.window, 1)
-        _at_least("negative", self.negative, 1)
+        _at_least("negative", self.negative, 0)
+        if self.negative == 0 and not self.hs:
+            raise ConfigError("negative", "must be at least 1 without hierarchical softmax "
+                                          "(--hs) (got 0)")
         _at_least("min_count", self.min_count, 1)
         _at_least("epochs", self.epochs, 1)
         if self.max_vocab is not None:

@@ -155,29 +155,34 @@ def sigmoid(f):
 
 
 @kernel(fastmath=True)
-def ns_update(inputs, m, w_out, targets, count, alpha, grads, scores):
-    """The negative-sampling step shared by skip-gram and CBOW.
+def output_update(inputs, m, out, rows, labels, count, alpha, skip_saturated, grads, scores):
+    """The output-layer step shared by skip-gram and CBOW, and by negative sampling and
+    hierarchical softmax.
 
     inputs[:m] are the input-side vectors (copies: skip-gram's context rows, or CBOW's
-    context mean); targets[0] is the positive word (label 1), targets[1:count] the
-    noise words (label 0). Every (input, target) pair is scored with the weights as
-    they were on entry, then the rows of ``w_out`` are updated in place and the error
-    of each input is written to grads[:m], for the caller to apply. With m == 1 this
-    is word2vec.c's per-pair update; with m > 1 it is HogBatch (Ji et al. 2016).
-    ``scores`` is scratch space of at least m floats.
+    context mean). Each is scored against the rows out[rows[:count]], whose targets are
+    labels[:count] (1 or 0): for negative sampling the positive word and the noise
+    words, for hierarchical softmax the inner nodes on the centre word's Huffman path
+    with 1 - its code bits. Every (input, row) pair is scored with the weights as they
+    were on entry; then the rows of ``out`` are updated in place and each input's
+    error is added to grads[:m], for the caller to apply. A dot product beyond
+    ±MAX_EXP counts as a sigmoid of 0 or 1 (negative sampling), or, with
+    ``skip_saturated``, is left out (hierarchical softmax), as word2vec.c does. With
+    m == 1 this is word2vec.c's per-pair update; with m > 1 it is HogBatch (Ji et al.
+    2016). ``scores`` is scratch space of at least m floats.
     """
     dim = inputs.shape[1]
-    for c in range(m):
-        for d in range(dim):
-            grads[c, d] = 0.0
     for k in range(count):
-        row = w_out[targets[k]]
-        label = np.float32(1.0) if k == 0 else np.float32(0.0)
+        row = out[rows[k]]
+        label = labels[k]
         for c in range(m):
             f = np.float32(0.0)
             for d in range(dim):
                 f += inputs[c, d] * row[d]
-            scores[c] = (label - sigmoid(f)) * alpha
+            if skip_saturated and (f <= -MAX_EXP or f >= MAX_EXP):
+                scores[c] = 0.0
+            else:
+                scores[c] = (label - sigmoid(f)) * alpha
         for c in range(m):
             g = scores[c]
             for d in range(dim):
@@ -188,11 +193,81 @@ def ns_update(inputs, m, w_out, targets, count, alpha, grads, scores):
                 row[d] += g * inputs[c, d]
 
 
+def huffman(counts):
+    """word2vec.c's Huffman tree over words sorted by descending count: for each word,
+    the inner nodes from the root to its leaf (``points``, indices into the
+    (words - 1)-row output matrix) and the branch taken at each (``codes``, 0 or 1).
+
+    Returns (points int32 (words x depth), labels float32 (words x depth): 1 - code,
+    the target hierarchical softmax learns at each node, lengths int32 (words)).
+    """
+    n = len(counts)
+    count = np.full(2 * n, np.iinfo(np.int64).max // 4, dtype=np.int64)
+    count[:n] = counts
+    parent = np.zeros(2 * n, dtype=np.int64)
+    branch = np.zeros(2 * n, dtype=np.int8)
+    depth = np.zeros(2 * n, dtype=np.int64)
+    _huffman_tree(count, parent, branch, depth, n)
+    longest = max(1, int(depth[:n].max()))
+    points = np.zeros((n, longest), dtype=np.int32)
+    labels = np.zeros((n, longest), dtype=np.float32)
+    lengths = depth[:n].astype(np.int32)
+    _huffman_paths(parent, branch, n, points, labels)
+    return points, labels, lengths
+
+
+@kernel
+def _huffman_tree(count, parent, branch, depth, n):
+    """Join the two rarest nodes n - 1 times (leaves 0..n-1 sorted by descending count,
+    inner node n + a made at step a, the root 2n - 2), as word2vec.c; then the depth
+    of every node below the root."""
+    pos1 = n - 1  # next leaf, from the rarest
+    pos2 = n  # next inner node, in the order they were made
+    for a in range(n - 1):
+        first = 0
+        second = 0
+        for pick in range(2):
+            if pos1 >= 0 and count[pos1] < count[pos2]:
+                chosen = pos1
+                pos1 -= 1
+            else:
+                chosen = pos2
+                pos2 += 1
+            if pick == 0:
+                first = chosen
+            else:
+                second = chosen
+        count[n + a] = count[first] + count[second]
+        parent[first] = n + a
+        parent[second] = n + a
+        branch[second] = 1
+    for node in range(2 * n - 3, -1, -1):  # parents come after their children
+        depth[node] = depth[parent[node]] + 1
+
+
+@kernel
+def _huffman_paths(parent, branch, n, points, labels):
+    """Fill each word's path, root first: inner node indices (node - n) and labels."""
+    for word in range(n):
+        length = 0
+        node = word
+        while node != 2 * n - 2:
+            length += 1
+            node = parent[node]
+        node = word
+        for k in range(length - 1, -1, -1):
+            labels[word, k] = 1.0 - branch[node]
+            points[word, k] = parent[node] - n
+            node = parent[node]
+
+
 def scratch_space(max_span, window, negative, dim):
     """The working arrays of one thread's ``train_range`` calls, for spans of up to
     ``max_span`` words."""
+    ns_labels = np.zeros(negative + 1, np.float32)
+    ns_labels[0] = 1.0  # the positive word first, then the noise words
     return (np.empty(max_span, np.int32), np.empty(max_span, np.int64),
-            np.empty(negative + 1, np.int32), np.empty(2 * window, np.int32),
+            np.empty(negative + 1, np.int32), ns_labels, np.empty(2 * window, np.int32),
             np.empty((2 * window, dim), np.float32), np.empty((2 * window, dim), np.float32),
             np.empty(2 * window, np.float32))
 
@@ -205,10 +280,15 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
     corpus   = (ids int32, sentence_starts int64): sentences, see vocab.EncodedCorpus
     span     = (start, end): positions of the centre words; windows stop at the span's
                ends as at sentence ends
-    weights  = (w_in, w_out): float32 (vocab, dim), updated in place
-    tables   = (keep_prob, noise_accept, noise_alias): subsampling and noise tables
-    settings = (cbow, exact, cbow_sum, shrink, window, negative, alpha_start,
-               alpha_end): the learning rate falls linearly from alpha_start at
+    weights  = (w_in, w_out, w_tree): float32 (vocab, dim), updated in place: the
+               word vectors, negative sampling's output rows, and hierarchical
+               softmax's (one per inner node of the Huffman tree)
+    tables   = (keep_prob, noise_accept, noise_alias, points, labels, lengths):
+               subsampling and noise tables, and each word's Huffman path (``huffman``)
+    settings = (cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start,
+               alpha_end): ``hs`` turns on hierarchical softmax, ``negative`` > 0
+               negative sampling; with both, both update every input (word2vec.c's
+               -hs 1 -negative N). The learning rate falls linearly from alpha_start at
                ``start`` to alpha_end at ``end``. Skip-gram draws one set of negatives
                per centre word and updates the whole window as a batch, unless
                ``exact`` asks for word2vec.c's fresh negatives and sequential update per
@@ -221,11 +301,11 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
     """
     ids, sentence_starts = corpus
     start, end = span
-    w_in, w_out = weights
-    keep_prob, noise_accept, noise_alias = tables
-    cbow, exact, cbow_sum, shrink, window, negative, alpha_start, alpha_end = settings
+    w_in, w_out, w_tree = weights
+    keep_prob, noise_accept, noise_alias, points, labels, lengths = tables
+    cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start, alpha_end = settings
     # kept, kept_pos: the subsampled words of one sentence and their positions
-    kept, kept_pos, targets, contexts, inputs, grads, scores = scratch
+    kept, kept_pos, targets, ns_labels, contexts, inputs, grads, scores = scratch
     dim = w_in.shape[1]
     alpha_step = (alpha_end - alpha_start) / max(end - start, 1)
     state, _ = next_random(np.uint64(seed))
@@ -261,12 +341,14 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
             center = kept[i]
             alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
             trained += 1
-            # Three near-copies on purpose: with ns_update's m a literal 1, LLVM
-            # specialises CBOW and the exact path (20% faster CBOW than one shared path).
+            # Three near-copies on purpose: with m a literal 1, LLVM specialises CBOW
+            # and the exact path (20% faster CBOW than one shared path).
             if cbow:
-                count, state = draw_targets(center, noise_accept, noise_alias, negative,
-                                            targets, state)
-                prefetch_rows(w_out, targets, count)  # loads while the mean is summed
+                count = 0
+                if negative > 0:
+                    count, state = draw_targets(center, noise_accept, noise_alias, negative,
+                                                targets, state)
+                    prefetch_rows(w_out, targets, count)  # loads while the mean is summed
                 for d in range(dim):
                     inputs[0, d] = 0.0
                 for c in range(m):
@@ -276,27 +358,52 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
                 if not cbow_sum:
                     for d in range(dim):
                         inputs[0, d] /= m
-                ns_update(inputs, 1, w_out, targets, count, alpha, grads, scores)
+                _learn(inputs, 1, center, weights, tables, hs, targets, ns_labels, count,
+                       alpha, grads, scores)
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, 0)
             elif exact:
                 for c in range(m):
                     row = w_in[contexts[c]]
                     _set_row(inputs, 0, row)
-                    count, state = draw_targets(center, noise_accept, noise_alias, negative,
-                                                targets, state)
-                    ns_update(inputs, 1, w_out, targets, count, alpha, grads, scores)
+                    count = 0
+                    if negative > 0:
+                        count, state = draw_targets(center, noise_accept, noise_alias,
+                                                    negative, targets, state)
+                    _learn(inputs, 1, center, weights, tables, hs, targets, ns_labels, count,
+                           alpha, grads, scores)
                     _add_row(row, grads, 0)
             else:
-                count, state = draw_targets(center, noise_accept, noise_alias, negative,
-                                            targets, state)
-                prefetch_rows(w_out, targets, count)  # loads while the window is copied
+                count = 0
+                if negative > 0:
+                    count, state = draw_targets(center, noise_accept, noise_alias, negative,
+                                                targets, state)
+                    prefetch_rows(w_out, targets, count)  # loads while the window is copied
                 for c in range(m):
                     _set_row(inputs, c, w_in[contexts[c]])
-                ns_update(inputs, m, w_out, targets, count, alpha, grads, scores)
+                _learn(inputs, m, center, weights, tables, hs, targets, ns_labels, count,
+                       alpha, grads, scores)
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, c)
     return trained
+
+
+@kernel(fastmath=True)
+def _learn(inputs, m, center, weights, tables, hs, targets, ns_labels, count, alpha, grads,
+           scores):
+    """grads[:m] = the errors of inputs[:m] predicting ``center``: hierarchical softmax
+    along its Huffman path (if ``hs``), then negative sampling against targets[:count]
+    (positive first; count 0: none); the output rows are updated on the way."""
+    _, w_out, w_tree = weights
+    points, labels, lengths = tables[3], tables[4], tables[5]
+    for c in range(m):
+        for d in range(inputs.shape[1]):
+            grads[c, d] = 0.0
+    if hs:
+        output_update(inputs, m, w_tree, points[center], labels[center], lengths[center],
+                      alpha, True, grads, scores)
+    if count > 0:
+        output_update(inputs, m, w_out, targets, ns_labels, count, alpha, False, grads, scores)
 
 
 @kernel(fastmath=True)

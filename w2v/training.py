@@ -110,8 +110,15 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     (updated in place) or from ``initial_weights``. ``on_epoch(epochs_done, w_in)``, if
     given, runs between epochs (see ``train``)."""
     w_in, w_out = weights if weights is not None else initial_weights(len(vocab), config)
+    if config.hs:  # one row per inner node of the Huffman tree, zero as word2vec.c's syn1
+        w_tree = np.zeros((max(len(vocab) - 1, 1), config.dim), dtype=np.float32)
+        tree = kernels.huffman(vocab.counts)
+    else:  # placeholders of the right types, never read
+        w_tree = np.zeros((1, config.dim), dtype=np.float32)
+        tree = (np.zeros((1, 1), np.int32), np.zeros((1, 1), np.float32),
+                np.zeros(1, np.int32))
     tables = (vocab.keep_probabilities(config.sample),
-              *kernels.build_alias(vocab.noise_distribution(config.ns_exponent)))
+              *kernels.build_alias(vocab.noise_distribution(config.ns_exponent)), *tree)
     corpus = (encoded.ids, encoded.sentence_starts)
     cuts = job_boundaries(encoded.sentence_starts)
     total = config.epochs * encoded.words
@@ -130,7 +137,7 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
             for j in order:
                 start, end = int(cuts[j]), int(cuts[j + 1])
                 settings = (config.arch == "cbow", config.exact_negatives, config.cbow_sum,
-                            config.shrink_window, config.window,
+                            config.shrink_window, config.hs, config.window,
                             config.negative, alpha_at(dispatched),
                             alpha_at(dispatched + end - start))
                 seed = (config.seed * 0x9E3779B97F4A7C15 + epoch * len(cuts) + j) % 2**64
@@ -144,8 +151,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
         if not hasattr(local, "scratch"):
             local.scratch = kernels.scratch_space(longest, config.window, config.negative,
                                                   config.dim)
-        kernels.train_range(corpus, span, (w_in, w_out), tables, settings, np.uint64(seed),
-                            local.scratch)
+        kernels.train_range(corpus, span, (w_in, w_out, w_tree), tables, settings,
+                            np.uint64(seed), local.scratch)
         return span[1] - span[0]
 
     report = on_progress or (lambda progress: None)
