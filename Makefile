@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 W2V := $(BIN)/w2v
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test fuzz bench lint clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The vector-file readers against 10,000 mutated files per test (`make test` runs 200).
+fuzz: install
+	W2V_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 # Speed (3M words, 1 epoch; set W2V_BENCH_C to a word2vec C binary to include it),
 # quality at 5 epochs over three seeds, then the evaluator against gensim's (exactness

@@ -83,6 +83,11 @@ def save(path: str | os.PathLike, model: ModelData, format: str | None = None,
             raise ModelFileError(f"cannot write {name}: the word {bad!r} is empty or holds "
                                  "whitespace, which word2vec files cannot represent; "
                                  "use .w2v")
+    else:  # the vocabulary section ends every word with a newline
+        bad = next((w for w in model.words if "\n" in w), None)
+        if bad is not None:
+            raise ModelFileError(f"cannot write {name}: the word {bad!r} holds a newline, "
+                                 "which .w2v files cannot represent")
     with atomic_write(name) as out:
         if kind == "w2v":
             native.write(out, model, version)
@@ -149,7 +154,9 @@ def describe(path: str | os.PathLike, format: str | None = None) -> dict:
                 "w2v_version": header.get("w2v_version"),
                 "metadata": header.get("metadata") or {}}
     kind = format_of(name, format)
-    opener = gzip.open if _gzipped(name) else open
+    if kind == "w2v":
+        raise native._corrupt(name, "it does not start with the w2v magic bytes")
+    opener = gzip.open if kind == "txt" and _gzipped(name) else open  # as load reads it
     try:
         with opener(name, "rb") as f:
             first = f.readline(256)
@@ -243,7 +250,8 @@ def _read_text(name: str, limit: int | None) -> ModelData:
                     break
                 raise _Corrupt(f"the header declares {count:,} words but line {number:,} "
                                "holds another")
-            parts = raw.rstrip().rsplit(b" ", dim)
+            raw = raw.rstrip()
+            parts = raw.rsplit(b" ", min(dim, len(raw)))  # more splits than bytes: none
             if len(parts) != dim + 1 or not parts[0].strip():
                 raise _Corrupt(f"line {number:,} does not hold a word and {dim:,} values")
             words.append(parts[0].decode("utf-8", "surrogateescape"))

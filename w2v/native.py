@@ -111,6 +111,9 @@ def read_header(path: str) -> dict:
             header = json.loads(f.read(length).decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise _corrupt(path, "its header is not valid JSON") from None
+        except (ValueError, RecursionError):  # a number of 4,300+ digits, deep nesting
+            raise _corrupt(path, "its header holds JSON too large or too deeply nested "
+                                 "to read") from None
     _check_header(path, header, size)
     return header
 
