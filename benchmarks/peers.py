@@ -115,11 +115,13 @@ def gensim_cmd(lines: str, out: str, arch: str, epochs: int, threads: int) -> li
 
 
 def c_tool_cmd(binary: str, corpus: str, out: str, arch: str, epochs: int,
-               threads: int) -> list[str]:
+               threads: int, hs: bool = False) -> list[str]:
+    """The C tool with SETTINGS; with ``hs``, hierarchical softmax alone (-negative 0)."""
     s = SETTINGS
     return [binary, "-train", corpus, "-output", out, "-cbow", str(int(arch == "cbow")),
             "-size", str(s["dim"]), "-window", str(s["window"]),
-            "-negative", str(s["negative"]), "-hs", "0", "-sample", str(s["sample"]),
+            "-negative", "0" if hs else str(s["negative"]), "-hs", str(int(hs)),
+            "-sample", str(s["sample"]),
             "-threads", str(threads), "-iter", str(epochs), "-min-count", str(s["min_count"]),
             "-alpha", str(ALPHA[arch]), "-binary", "1"]
 

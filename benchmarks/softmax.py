@@ -1,0 +1,79 @@
+"""Hierarchical softmax (w2v --hs --negative 0) against the word2vec C tool's
+(-hs 1 -negative 0): quality after 5 epochs on the shared corpus, and speed.
+
+    W2V_BENCH_C=../peers/word2vec/word2vec python benchmarks/softmax.py
+    W2V_BENCH_C=... python benchmarks/softmax.py --arch cbow --skip-quality
+
+Quality: both train with peers.SETTINGS (negative 0 instead) for --epochs epochs on
+the whole corpus and are scored by w2v.evaluate. The C tool's HEAD trains only one
+epoch when given several threads and -iter > 1 (peers.py), so for quality it runs on
+one thread: its wall time there is not comparable. Speed: the first --words words,
+1 epoch, 2 threads each, whole processes alternating for --rounds rounds; the median
+of the per-round ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+
+from peers import SHARED, c_tool_cmd, cut_lines, measure, scores, w2v_cmd
+
+HS = ("--hs", "--negative", "0")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpora", "text8-prefix.txt"))
+    parser.add_argument("--eval-dir", default=os.path.join(SHARED, "eval"))
+    parser.add_argument("--arch", nargs="+", default=["skipgram", "cbow"])
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--words", type=int, default=3_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    args = parser.parse_args()
+    c_tool = os.environ.get("W2V_BENCH_C") or sys.exit("set W2V_BENCH_C to the C tool")
+
+    with tempfile.TemporaryDirectory(prefix="w2v-softmax-") as tmp:
+        out = os.path.join(tmp, "{}.bin")
+        if not args.skip_quality:
+            print(f"## Quality: {os.path.basename(args.corpus)}, {args.epochs} epochs, "
+                  "hierarchical softmax alone\n")
+            print("| system | mode | analogy | WS353 | SimLex-999 | wall time | threads |")
+            print("|---|---|---|---|---|---|---|")
+            for arch in args.arch:
+                runs = {"w2v": (measure(w2v_cmd(args.corpus, out.format("w2v"), arch,
+                                                args.epochs, 2, *HS)), 2),
+                        "word2vec C": (measure(c_tool_cmd(c_tool, args.corpus,
+                                                          out.format("c"), arch,
+                                                          args.epochs, 1, hs=True)), 1)}
+                for name, (run, threads) in runs.items():
+                    analogy, ws, simlex = scores(out.format("w2v" if name == "w2v" else "c"),
+                                                 args.eval_dir)
+                    print(f"| {name} | {arch} | {analogy:.2%} | {ws:.3f} | {simlex:.3f} | "
+                          f"{run.seconds:.0f} s | {threads} |", flush=True)
+        if not args.skip_speed:
+            prefix = os.path.join(tmp, "prefix.txt")
+            words = cut_lines(args.corpus, prefix, args.words, line_words=10**9)
+            print(f"\n## Speed: first {words:,} words, 1 epoch, 2 threads, median of "
+                  f"{args.rounds} rounds\n")
+            print("| mode | w2v | word2vec C | w2v / C |")
+            print("|---|---|---|---|")
+            for arch in args.arch:
+                ours, theirs = [], []
+                for _ in range(args.rounds):
+                    ours.append(measure(w2v_cmd(prefix, out.format("w"), arch, 1, 2, *HS)))
+                    theirs.append(measure(c_tool_cmd(c_tool, prefix, out.format("c"), arch,
+                                                     1, 2, hs=True)))
+                ratio = statistics.median(a.seconds / b.seconds for a, b in zip(ours, theirs))
+                print(f"| {arch} | {statistics.median(r.seconds for r in ours):.2f} s | "
+                      f"{statistics.median(r.seconds for r in theirs):.2f} s | {ratio:.3f} |",
+                      flush=True)
+
+
+if __name__ == "__main__":
+    main()
