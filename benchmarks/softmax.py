@@ -1,15 +1,18 @@
 """Hierarchical softmax (w2v --hs --negative 0) against the word2vec C tool's
 (-hs 1 -negative 0): quality after 5 epochs on the shared corpus, and speed.
 
-    W2V_BENCH_C=../peers/word2vec/word2vec python benchmarks/softmax.py
+    W2V_BENCH_C=../peers/word2vec/word2vec W2V_BENCH_C_FIXED=../peers/word2vec-fixed/word2vec \
+        python benchmarks/softmax.py
     W2V_BENCH_C=... python benchmarks/softmax.py --arch cbow --skip-quality
 
 Quality: both train with peers.SETTINGS (negative 0 instead) for --epochs epochs on
-the whole corpus and are scored by w2v.evaluate. The C tool's HEAD trains only one
-epoch when given several threads and -iter > 1 (peers.py), so for quality it runs on
-one thread: its wall time there is not comparable. Speed: the first --words words,
-1 epoch, 2 threads each, whole processes alternating for --rounds rounds; the median
-of the per-round ratios.
+the whole corpus, 2 threads, and are scored by w2v.evaluate. The C tool's HEAD trains
+one epoch only whatever -iter says (it never resets ``eof``; ../shared/PEERS.md), so
+quality needs $W2V_BENCH_C_FIXED: a measuring copy built with the one-line fix
+(``eof = 0;`` where a thread seeks back for its next iteration), never committed.
+Speed: the unmodified $W2V_BENCH_C on the first --words words, 1 epoch (where the bug
+cannot act), 2 threads each, whole processes alternating for --rounds rounds; the
+median of the per-round ratios.
 """
 
 from __future__ import annotations
@@ -37,25 +40,29 @@ def main() -> None:
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
     c_tool = os.environ.get("W2V_BENCH_C") or sys.exit("set W2V_BENCH_C to the C tool")
+    fixed = os.environ.get("W2V_BENCH_C_FIXED")
+    if not args.skip_quality and not fixed:
+        sys.exit("quality needs W2V_BENCH_C_FIXED (the C tool with the eof fix); "
+                 "or use --skip-quality")
 
     with tempfile.TemporaryDirectory(prefix="w2v-softmax-") as tmp:
         out = os.path.join(tmp, "{}.bin")
         if not args.skip_quality:
             print(f"## Quality: {os.path.basename(args.corpus)}, {args.epochs} epochs, "
                   "hierarchical softmax alone\n")
-            print("| system | mode | analogy | WS353 | SimLex-999 | wall time | threads |")
-            print("|---|---|---|---|---|---|---|")
+            print("| system | mode | analogy | WS353 | SimLex-999 | wall time |")
+            print("|---|---|---|---|---|---|")
             for arch in args.arch:
-                runs = {"w2v": (measure(w2v_cmd(args.corpus, out.format("w2v"), arch,
-                                                args.epochs, 2, *HS)), 2),
-                        "word2vec C": (measure(c_tool_cmd(c_tool, args.corpus,
-                                                          out.format("c"), arch,
-                                                          args.epochs, 1, hs=True)), 1)}
-                for name, (run, threads) in runs.items():
+                runs = {"w2v": measure(w2v_cmd(args.corpus, out.format("w2v"), arch,
+                                               args.epochs, 2, *HS)),
+                        "word2vec C (eof fix)": measure(c_tool_cmd(
+                            fixed, args.corpus, out.format("c"), arch, args.epochs, 2,
+                            hs=True))}
+                for name, run in runs.items():
                     analogy, ws, simlex = scores(out.format("w2v" if name == "w2v" else "c"),
                                                  args.eval_dir)
                     print(f"| {name} | {arch} | {analogy:.2%} | {ws:.3f} | {simlex:.3f} | "
-                          f"{run.seconds:.0f} s | {threads} |", flush=True)
+                          f"{run.seconds:.0f} s |", flush=True)
         if not args.skip_speed:
             prefix = os.path.join(tmp, "prefix.txt")
             words = cut_lines(args.corpus, prefix, args.words, line_words=10**9)
