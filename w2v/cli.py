@@ -385,6 +385,43 @@ def _printable(word: str) -> str:
     return word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+@cli.command("phrases")
+@click.argument("corpus", metavar="CORPUS")
+@click.option("-o", "--output", metavar="FILE", required=True,
+              help="Where to write the text with its phrases joined by '_'.")
+@click.option("--min-count", type=int, default=5, show_default=True,
+              help="Words and bigrams seen fewer times never join.")
+@click.option("--threshold", type=float, default=100.0, show_default=True,
+              help="Join a pair a b when (count(a b) - min-count) / count(a) / count(b) "
+                   "x tokens is above this.")
+@click.option("--passes", type=int, default=2, show_default=True,
+              help="Passes over the text: the second joins phrases into longer ones.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary.")
+@_friendly_errors
+def phrases_command(corpus: str, output: str, min_count: int, threshold: float, passes: int,
+                    quiet: bool) -> None:
+    """Join frequent collocations of CORPUS into single tokens (new_york,
+    new_york_times) with word2phrase's score, and write the text to FILE, line for line.
+
+    \b
+    w2v phrases corpus.txt -o phrased.txt
+    w2v train phrased.txt -o vectors.w2v
+    w2v analogy new_york new_york_times san_jose -m vectors.w2v
+    """
+    from .phrases import phrases
+
+    _check_output_folder(output)
+    stats = phrases(corpus, output, min_count=min_count, threshold=threshold, passes=passes)
+    if quiet:
+        return
+    for number, done in enumerate(stats.passes, 1):
+        top = ", ".join(p for p, _ in done.top[:8])
+        click.echo(f"pass {number}: {done.joins:,} pairs joined, {done.phrases:,} distinct "
+                   f"phrases{': ' + top if top else ''}", err=True)
+    click.echo(f"wrote {output}: {stats.tokens_out:,} tokens (from {stats.tokens_in:,})",
+               err=True)
+
+
 @cli.command("classes")
 @click.argument("model", metavar="MODEL", required=False)
 @click.option("-k", "--classes", "k", type=click.IntRange(min=1), default=500,
