@@ -406,7 +406,7 @@ def phrases_command(corpus: str, output: str, min_count: int, threshold: float, 
     \b
     w2v phrases corpus.txt -o phrased.txt
     w2v train phrased.txt -o vectors.w2v
-    w2v analogy new_york new_york_times san_jose -m vectors.w2v
+    w2v analogy new_york_times new_york boston -m vectors.w2v   # boston_globe?
     """
     from .phrases import phrases
 
