@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w2v import kernels
+from w2v.tables import build_alias, huffman
 
 
 def _sigmoid(x):
@@ -103,7 +104,7 @@ def _reference_huffman(counts):
 @given(st.lists(st.integers(1, 10**6), min_size=2, max_size=80))
 def test_huffman_paths_form_an_optimal_prefix_code(counts):
     counts = sorted(counts, reverse=True)
-    points, labels, lengths = kernels.huffman(np.array(counts, dtype=np.int64))
+    points, labels, lengths = huffman(np.array(counts, dtype=np.int64))
     n = len(counts)
     codes = ["".join(str(int(1 - x)) for x in labels[w, :lengths[w]]) for w in range(n)]
     # a prefix code (no code starts another) of optimal total length
@@ -126,7 +127,7 @@ def test_huffman_paths_form_an_optimal_prefix_code(counts):
 @given(st.lists(st.floats(0.0, 1e6), min_size=1, max_size=60).filter(lambda w: sum(w) > 0))
 def test_alias_tables_encode_the_distribution_exactly(weights):
     probs = np.array(weights) / np.sum(weights)
-    accept, alias = kernels.build_alias(probs)
+    accept, alias = build_alias(probs)
     implied = accept.astype(np.float64)
     np.add.at(implied, alias, 1.0 - accept)
     np.testing.assert_allclose(implied / len(probs), probs, atol=1e-6)
@@ -134,7 +135,7 @@ def test_alias_tables_encode_the_distribution_exactly(weights):
 
 def test_draw_targets_follows_the_noise_distribution():
     probs = np.array([0.5, 0.25, 0.125, 0.125])
-    accept, alias = kernels.build_alias(probs)
+    accept, alias = build_alias(probs)
     targets = np.empty(6, dtype=np.int32)
     state = np.uint64(42)
     drawn = np.zeros(4)
@@ -234,12 +235,12 @@ def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink, 
     ids = rng.integers(vocab, size=80).astype(np.int32)
     starts = np.array([0, 7, 30, 31, 80], dtype=np.int64)  # includes a one-word sentence
     keep = np.where(np.arange(vocab) < 3, 0.5, 1.0).astype(np.float32)
-    accept, alias = kernels.build_alias(np.full(vocab, 1 / vocab))
+    accept, alias = build_alias(np.full(vocab, 1 / vocab))
     w_in = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
     w_out = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
     w_tree = rng.normal(0, 0.3, (vocab - 1, dim)).astype(np.float32)
     counts = np.sort(rng.integers(1, 100, vocab))[::-1].copy()
-    tables = (keep, accept, alias, *kernels.huffman(counts))
+    tables = (keep, accept, alias, *huffman(counts))
     settings_ = (cbow, exact, cbow_sum, shrink, hs, 3, negative, 0.05, 0.01)
     span = (4, 75)  # starts and ends inside sentences
     reference = (w_in.copy(), w_out.copy(), w_tree.copy())

@@ -25,6 +25,7 @@ from . import kernels
 from .config import TrainConfig
 from .corpus import Corpus, describe
 from .errors import ConfigError
+from .tables import build_alias, huffman
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build
 
@@ -112,13 +113,13 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     w_in, w_out = weights if weights is not None else initial_weights(len(vocab), config)
     if config.hs:  # one row per inner node of the Huffman tree, zero as word2vec.c's syn1
         w_tree = np.zeros((max(len(vocab) - 1, 1), config.dim), dtype=np.float32)
-        tree = kernels.huffman(vocab.counts)
+        tree = huffman(vocab.counts)
     else:  # placeholders of the right types, never read
         w_tree = np.zeros((1, config.dim), dtype=np.float32)
         tree = (np.zeros((1, 1), np.int32), np.zeros((1, 1), np.float32),
                 np.zeros(1, np.int32))
     tables = (vocab.keep_probabilities(config.sample),
-              *kernels.build_alias(vocab.noise_distribution(config.ns_exponent)), *tree)
+              *build_alias(vocab.noise_distribution(config.ns_exponent)), *tree)
     corpus = (encoded.ids, encoded.sentence_starts)
     cuts = job_boundaries(encoded.sentence_starts)
     total = config.epochs * encoded.words
