@@ -1,0 +1,179 @@
+"""`w2v similar`, `w2v analogy`, `w2v classes` and `w2v info`: reading vectors (NumPy only)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .. import formats
+from ..errors import UnknownWordError
+from ..vectors import KeyedVectors
+from .common import (
+    check_output_folder,
+    cli,
+    default_model,
+    friendly_errors,
+    limit_option,
+    printable,
+    query_options,
+)
+
+
+@cli.command("similar")
+@click.argument("words", metavar="[WORD]...", nargs=-1)
+@query_options
+@friendly_errors
+def similar_command(words: tuple[str, ...], model: str | None, topn: int, as_json: bool,
+                    limit: int | None) -> None:
+    """List the words nearest to each WORD by cosine similarity. With no WORD, read
+    one query word per line from standard input.
+
+    \b
+    w2v similar king
+    w2v similar king queen -m vectors.w2v -n 20 --json
+    printf 'king\\nparis\\n' | w2v similar --json
+    """
+    kv = KeyedVectors.load(model or default_model(), limit=limit)
+    queries = [(w,) for w in words] if words else _stdin_queries(1)
+    _answer(queries, lambda q: kv.most_similar(q, topn=topn), as_json, batch=not words
+            or len(words) > 1)
+
+
+@cli.command("analogy")
+@click.argument("words", metavar="[A B C]", nargs=-1)
+@query_options
+@friendly_errors
+def analogy_command(words: tuple[str, ...], model: str | None, topn: int, as_json: bool,
+                    limit: int | None) -> None:
+    """B is to A as C is to ?: the words nearest to A - B + C. With no words, read one
+    'A B C' query per line from standard input.
+
+    \b
+    w2v analogy king man woman     # queen
+    w2v analogy paris france italy --json
+    printf 'king man woman\\nparis france italy\\n' | w2v analogy
+    """
+    if words and len(words) != 3:
+        raise click.UsageError(f"analogy takes three words, A B C (got {len(words)})")
+    kv = KeyedVectors.load(model or default_model(), limit=limit)
+    queries = [words] if words else _stdin_queries(3)
+    _answer(queries, lambda q: kv.analogy(*q, topn=topn), as_json, batch=not words)
+
+
+def _stdin_queries(size: int) -> list[tuple[str, ...]]:
+    """Queries of ``size`` words, one per non-blank line of standard input."""
+    queries = []
+    for number, line in enumerate(sys.stdin, 1):
+        words = tuple(line.split())
+        if not words:
+            continue
+        if len(words) != size:
+            raise click.UsageError(f"standard input, line {number}: expected {size} "
+                                   f"word{'s' if size > 1 else ''}, got {len(words)}")
+        queries.append(words)
+    return queries
+
+
+def _answer(queries, ask, as_json: bool, batch: bool) -> None:
+    """Print the ranked answer to each query. One query: a plain list, and an unknown
+    word is the command's error. Several (batch): a block or JSON line per query, an
+    unknown word reported for its query only, and exit status 1 if any failed."""
+    failed = 0
+    for query in queries:
+        label = " ".join(query)
+        try:
+            ranked = ask(query)
+        except UnknownWordError as exc:
+            if not batch:
+                raise
+            failed += 1
+            if as_json:
+                click.echo(json.dumps({"query": label, "error": str(exc)}))
+            else:
+                click.echo(f"{printable(label)}: {exc}", err=True)
+            continue
+        results = [{"word": w, "score": round(s, 6)} for w, s in ranked]
+        if as_json:
+            click.echo(json.dumps({"query": label, "results": results} if batch else results))
+            continue
+        if batch:
+            click.echo(f"{printable(label)}")
+        width = max((len(printable(w)) for w, _ in ranked), default=0)
+        for word, score in ranked:
+            click.echo(f"{'  ' if batch else ''}{printable(word):<{width}}  {score:.4f}")
+    if failed:
+        raise click.ClickException(f"{failed} of {len(queries)} queries had a word not in "
+                                   "the vocabulary")
+
+
+
+@cli.command("classes")
+@click.argument("model", metavar="MODEL", required=False)
+@click.option("-k", "--classes", "k", type=click.IntRange(min=1), default=500,
+              show_default=True, help="How many classes.")
+@click.option("--iterations", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Most k-means iterations (it stops early once no word moves).")
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Where to write 'word class' lines [default: standard output].")
+@limit_option
+@friendly_errors
+def classes_command(model: str | None, k: int, iterations: int, output: str | None,
+                    limit: int | None) -> None:
+    """Group the words into K classes by k-means on their unit vectors, and write
+    'word class' lines in vocabulary order, as the word2vec C tool's -classes does
+    (sort -k2 -n groups them)."""
+    from ..classes import kmeans
+
+    kv = KeyedVectors.load(model or default_model(), limit=limit)
+    if output:
+        check_output_folder(output)
+    labels, rounds = kmeans(kv, k, iterations)
+    lines = "".join(f"{w} {c}\n" for w, c in zip(kv.words, labels.tolist()))
+    if output:
+        with formats.atomic_write(output) as out:
+            out.write(lines.encode("utf-8", "surrogateescape"))
+        click.echo(f"wrote {output}: {len(kv):,} words in {k:,} classes after {rounds} "
+                   f"iterations", err=True)
+    else:
+        click.echo(printable(lines), nl=False)
+
+
+
+@cli.command("info")
+@click.argument("model", metavar="MODEL", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the description as JSON.")
+@friendly_errors
+def info_command(model: str | None, as_json: bool) -> None:
+    """Describe a vector file from its header: format, vocabulary size, dimensions, and
+    for native .w2v files the training settings and corpus statistics."""
+    facts = formats.describe(model or default_model())
+    if as_json:
+        click.echo(json.dumps(facts, indent=1))
+        return
+    kind = {"w2v": "w2v native", "bin": "word2vec binary", "txt": "word2vec text"}
+    rows = [("file", f"{facts['file']} ({facts['bytes'] / 1e6:,.1f} MB)"),
+            ("format", kind[facts["format"]] + (f", written by w2v {facts['w2v_version']}"
+                                                 if facts["w2v_version"] else "")),
+            ("words", f"{facts['words']:,}"), ("dimensions", f"{facts['dim']:,}"),
+            ("counts", "stored" if facts["counts"] else "not stored"),
+            ("output weights", "stored (training can continue)" if facts["output_weights"]
+             else "not stored")]
+    meta = facts["metadata"]
+    config, corpus = meta.get("config"), meta.get("corpus")
+    if isinstance(config, dict):
+        rows.append(("training", ", ".join(f"{k.replace('_', '-')} {v}"
+                                           for k, v in config.items())))
+    if isinstance(corpus, dict):
+        def number(key: str) -> str:
+            value = corpus.get(key)
+            return f"{value:,}" if isinstance(value, int) else "?"
+
+        rows.append(("corpus", f"{corpus.get('source')}: {number('tokens')} tokens, "
+                               f"{number('words')} of them in the vocabulary, "
+                               f"{number('sentences')} sentences"))
+    if "trained" in meta:
+        rows.append(("trained", str(meta["trained"])))
+    for key, value in rows:
+        click.echo(f"{key:<15} {value}")

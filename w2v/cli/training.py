@@ -1,0 +1,266 @@
+"""`w2v train`, `w2v vocab` and `w2v phrases`: the commands that read a corpus."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import click
+
+from .. import evaluate, formats
+from ..config import ARCHITECTURES, DEFAULT_ALPHA, TrainConfig
+from ..errors import W2VError
+from ..vectors import KeyedVectors
+from .common import (
+    DEFAULT_MODEL,
+    DEFAULTS,
+    check_output_folder,
+    cli,
+    default_model,
+    friendly_errors,
+    standard_file,
+)
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from ..training import Progress
+
+
+@cli.command("train")
+@click.argument("corpus", metavar="CORPUS")
+@click.option("-o", "--output", metavar="PATH", default=None,
+              help=f"Where to write the vectors: .w2v native (with counts, settings and "
+                   f"output weights), .bin word2vec binary, .txt/.vec/.txt.gz text "
+                   f"[default: $W2V_MODEL or {DEFAULT_MODEL}]")
+@click.option("--arch", type=click.Choice(ARCHITECTURES), default=DEFAULTS["arch"],
+              show_default=True, help="Skip-gram or CBOW (context mean).")
+@click.option("--dim", type=int, default=DEFAULTS["dim"], show_default=True,
+              help="Vector dimensions.")
+@click.option("--window", type=int, default=DEFAULTS["window"], show_default=True,
+              help="Largest context words on each side (shrunk at random per word).")
+@click.option("--negative", type=int, default=DEFAULTS["negative"], show_default=True,
+              help="Negative samples per target; 0 with --hs: hierarchical softmax alone.")
+@click.option("--hs", is_flag=True,
+              help="Hierarchical softmax (a Huffman tree of the counts), alone with "
+                   "--negative 0 or alongside negative sampling.")
+@click.option("--sample", type=float, default=DEFAULTS["sample"], show_default=True,
+              help="Subsampling threshold for frequent words; 0 turns it off.")
+@click.option("--min-count", type=int, default=DEFAULTS["min_count"], show_default=True,
+              help="Drop words seen fewer times.")
+@click.option("--max-vocab", type=int, default=None, metavar="N",
+              help="Keep only the N most frequent words.")
+@click.option("--max-final-vocab", type=int, default=None, metavar="N",
+              help="Raise --min-count just enough to keep at most N words (gensim's rule).")
+@click.option("--read-vocab", metavar="FILE", default=None,
+              help="Take the words and counts from a 'word count' file (the C tool's "
+                   "-save-vocab) instead of counting the corpus.")
+@click.option("--save-vocab", metavar="FILE", default=None,
+              help="Also write the vocabulary as 'word count' lines (the C tool's format).")
+@click.option("--init", metavar="MODEL", default=None,
+              help="Continue training a .w2v model written by w2v train (its vectors, "
+                   "output weights and counts; its dimensions).")
+@click.option("--update-vocab", is_flag=True,
+              help="With --init: add the corpus's new words that reach --min-count.")
+@click.option("--epochs", type=int, default=DEFAULTS["epochs"], show_default=True,
+              help="Passes over the corpus.")
+@click.option("--alpha", type=float, default=None,
+              help=f"Initial learning rate, decaying linearly to alpha x 1e-4 [default: "
+                   f"{DEFAULT_ALPHA['skipgram']} skipgram, {DEFAULT_ALPHA['cbow']} cbow]")
+@click.option("--threads", type=int, default=None,
+              help="Worker threads [default: every core].")
+@click.option("--seed", type=int, default=DEFAULTS["seed"], show_default=True,
+              help="Random seed; with --threads 1 a run is exactly reproducible.")
+@click.option("--lowercase", is_flag=True, help="Lowercase words before counting.")
+@click.option("--exact-negatives", is_flag=True,
+              help="Skip-gram: fresh negatives for every (centre, context) pair, as "
+                   "word2vec.c does, instead of one set per centre word (slower).")
+@click.option("--cbow-sum", is_flag=True,
+              help="CBOW: sum the context vectors instead of averaging them.")
+@click.option("--ns-exponent", type=float, default=DEFAULTS["ns_exponent"],
+              show_default=True,
+              help="Draw negatives by count ** this (1: by frequency, 0: uniformly).")
+@click.option("--shrink-window/--no-shrink-window", default=True, show_default=True,
+              help="Draw each centre's window from 1..window words a side, or always use "
+                   "the full window.")
+@click.option("--min-alpha", type=float, default=None,
+              help="Final learning rate of the linear decay [default: alpha x 1e-4].")
+@click.option("--eval-every-epoch", is_flag=True,
+              help="After each epoch, print the analogy accuracy on --eval-file.")
+@click.option("--eval-file", metavar="FILE", default=None,
+              help="Analogy questions for --eval-every-epoch [default: questions-words "
+                   "from the data folder, see w2v data].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@friendly_errors
+def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch: bool,
+                  eval_file: str | None, read_vocab: str | None, save_vocab: str | None,
+                  init: str | None, update_vocab: bool, **options) -> None:
+    """Learn word vectors from CORPUS: a UTF-8 text file (.gz, .bz2, .xz read too) with
+    one sentence per line, or - for standard input.
+
+    \b
+    w2v train corpus.txt -o vectors.bin
+    w2v train corpus.txt.gz --arch cbow --dim 200 --epochs 10
+    """
+    from ..training import train
+    from ..vocab import read_vocab_file, write_vocab_file
+
+    initial = None
+    if update_vocab and not init:
+        raise click.UsageError("--update-vocab needs --init MODEL")
+    if init:
+        if read_vocab:
+            raise click.UsageError("--init and --read-vocab cannot be combined: the model "
+                                   "brings its vocabulary")
+        initial = KeyedVectors.load(init)
+        ctx = click.get_current_context()
+        if ctx.get_parameter_source("dim") is click.core.ParameterSource.DEFAULT:
+            options["dim"] = initial.dim
+    config = TrainConfig(**options)
+    output = output or default_model()
+    formats.check_writable(output)
+    if save_vocab:
+        check_output_folder(save_vocab)
+    vocabulary = read_vocab_file(read_vocab) if read_vocab else None
+
+    on_epoch = None
+    if eval_every_epoch or eval_file:
+        questions = eval_file or standard_file("questions-words")
+        if not os.path.isfile(questions):  # fail before training, not after an epoch
+            raise W2VError(f"cannot read {questions}: no such file")
+
+        def on_epoch(epoch: int, vectors: KeyedVectors) -> None:
+            result = evaluate.analogies(vectors, questions)
+            bar.write(f"epoch {epoch}/{config.epochs}: analogy {result.accuracy:.2%} "
+                      f"(semantic {result.semantic.accuracy:.2%}, syntactic "
+                      f"{result.syntactic.accuracy:.2%}; {result.answered:,} of "
+                      f"{result.questions:,} questions answered)")
+
+    bar = _ProgressBar(quiet)
+    started = time.perf_counter()
+    try:
+        kv = train(corpus, config, on_progress=bar.update, on_epoch=on_epoch,
+                   vocabulary=vocabulary, init=initial, update_vocab=update_vocab)
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - started
+    kv.save(output)
+    if save_vocab:
+        write_vocab_file(save_vocab, _vocabulary_of(kv), kv.metadata["corpus"]["sentences"])
+    if not quiet:
+        words = bar.last.words_total if bar.last else 0
+        click.echo(f"wrote {output}: {len(kv):,} words x {kv.dim} dimensions; trained on "
+                   f"{words:,} words in {seconds:.1f} s ({words / seconds:,.0f} words/s)",
+                   err=True)
+
+
+
+def _vocabulary_of(kv: KeyedVectors):
+    from ..vocab import Vocabulary
+
+    return Vocabulary(kv.words, kv.counts)
+
+
+@cli.command("vocab")
+@click.argument("corpus", metavar="CORPUS")
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Where to write the 'word count' lines [default: standard output].")
+@click.option("--min-count", type=int, default=DEFAULTS["min_count"], show_default=True,
+              help="Drop words seen fewer times.")
+@click.option("--max-vocab", type=int, default=None, metavar="N",
+              help="Keep only the N most frequent words.")
+@click.option("--max-final-vocab", type=int, default=None, metavar="N",
+              help="Raise --min-count just enough to keep at most N words.")
+@click.option("--lowercase", is_flag=True, help="Lowercase words before counting.")
+@friendly_errors
+def vocab_command(corpus: str, output: str | None, **options) -> None:
+    """Count the words of CORPUS (the same pass as training's) and write them as 'word
+    count' lines, most frequent first, after '</s> <lines>' as the word2vec C tool's
+    -save-vocab does; its -read-vocab and w2v train --read-vocab read the file."""
+    from ..vocab import build, write_vocab_file
+
+    config = TrainConfig(**options)  # checks the values
+    vocabulary, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
+                                config.max_final_vocab)
+    sentences = len(encoded.sentence_starts) - 1
+    if output:
+        check_output_folder(output)
+        write_vocab_file(output, vocabulary, sentences)
+        click.echo(f"wrote {output}: {len(vocabulary):,} words", err=True)
+        return
+    click.echo(f"</s> {sentences}")
+    for word, count in zip(vocabulary.words, vocabulary.counts.tolist()):
+        click.echo(f"{word} {count}")
+
+
+class _ProgressBar:
+    """tqdm on stderr: words/s, the current learning rate and the time left."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar: tqdm | None = None
+        self.last: Progress | None = None
+
+    def update(self, progress: Progress) -> None:
+        if self.bar is None and not self.quiet:
+            from tqdm import tqdm
+
+            click.echo(f"vocabulary: {progress.vocab_size:,} words; corpus: "
+                       f"{progress.corpus_words:,} words a pass", err=True)
+            self.bar = tqdm(total=progress.words_total, unit="word", unit_scale=True,
+                            dynamic_ncols=True, mininterval=0.5, desc="training")
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"lr={progress.alpha:.2e}", refresh=False)
+            self.bar.update(progress.words_done - self.bar.n)
+        self.last = progress
+
+    def write(self, line: str) -> None:
+        """A line on stderr above the bar (printed even with --quiet: it was asked for)."""
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+
+@cli.command("phrases")
+@click.argument("corpus", metavar="CORPUS")
+@click.option("-o", "--output", metavar="FILE", required=True,
+              help="Where to write the text with its phrases joined by '_'.")
+@click.option("--min-count", type=int, default=5, show_default=True,
+              help="Words and bigrams seen fewer times never join.")
+@click.option("--threshold", type=float, default=100.0, show_default=True,
+              help="Join a pair a b when (count(a b) - min-count) / count(a) / count(b) "
+                   "x tokens is above this.")
+@click.option("--passes", type=int, default=2, show_default=True,
+              help="Passes over the text: the second joins phrases into longer ones.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary.")
+@friendly_errors
+def phrases_command(corpus: str, output: str, min_count: int, threshold: float, passes: int,
+                    quiet: bool) -> None:
+    """Join frequent collocations of CORPUS into single tokens (new_york,
+    new_york_times) with word2phrase's score, and write the text to FILE, line for line.
+
+    \b
+    w2v phrases corpus.txt -o phrased.txt
+    w2v train phrased.txt -o vectors.w2v
+    w2v analogy new_york_times new_york boston -m vectors.w2v   # boston_globe?
+    """
+    from ..phrases import phrases
+
+    check_output_folder(output)
+    stats = phrases(corpus, output, min_count=min_count, threshold=threshold, passes=passes)
+    if quiet:
+        return
+    for number, done in enumerate(stats.passes, 1):
+        top = ", ".join(p for p, _ in done.top[:8])
+        click.echo(f"pass {number}: {done.joins:,} pairs joined, {done.phrases:,} distinct "
+                   f"phrases{': ' + top if top else ''}", err=True)
+    click.echo(f"wrote {output}: {stats.tokens_out:,} tokens (from {stats.tokens_in:,})",
+               err=True)
