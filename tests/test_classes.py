@@ -65,3 +65,18 @@ def test_bad_k(tmp_path, groups):
     assert result.exit_code == 2
     with pytest.raises(W2VError):
         kmeans(kv, 0)
+
+
+def test_classes_iterations_and_limit(tmp_path, groups):
+    kv, _ = groups
+    kv.save(tmp_path / "v.bin")
+    runner = CliRunner()
+    once = runner.invoke(cli, ["classes", str(tmp_path / "v.bin"), "-k", "3", "--iterations",
+                               "1", "--limit", "30"])
+    assert once.exit_code == 0, once.output
+    lines = once.output.splitlines()
+    assert [line.split()[0] for line in lines] == kv.words[:30]
+    first = KeyedVectors(kv.words[:30], kv.vectors[:30])
+    assert [int(line.split()[1]) for line in lines] == kmeans(first, 3, 1)[0].tolist()
+    bad = runner.invoke(cli, ["classes", str(tmp_path / "v.bin"), "--iterations", "0"])
+    assert bad.exit_code == 2

@@ -105,3 +105,11 @@ def test_read_vocab_file_sorts_by_count(tmp_path):
     (tmp_path / "v.txt").write_text("b 2\na 5\nc 2\n")
     vocab = read_vocab_file(str(tmp_path / "v.txt"))
     assert vocab.words == ["a", "b", "c"] and vocab.counts.tolist() == [5, 2, 2]
+
+
+def test_train_max_final_vocab(tmp_path, planted_file):
+    runner = CliRunner()
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "--max-final-vocab", "10",
+                            "-o", str(tmp_path / "m.w2v")]))
+    kv = KeyedVectors.load(tmp_path / "m.w2v")
+    assert 0 < len(kv) <= 10 and kv.metadata["config"]["max_final_vocab"] == 10
