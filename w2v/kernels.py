@@ -196,7 +196,7 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
     ids, sentence_starts = corpus
     start, end = span
     w_in, w_out, w_tree = weights
-    keep_prob, noise_accept, noise_alias, points, labels, lengths = tables
+    keep_prob = tables[0]  # the noise and tree tables are read by the helpers below
     cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start, alpha_end = settings
     # kept, kept_pos: the subsampled words of one sentence and their positions
     kept, kept_pos, targets, ns_labels, contexts, inputs, grads, scores = scratch
@@ -238,11 +238,9 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
             # Three near-copies on purpose: with m a literal 1, LLVM specialises CBOW
             # and the exact path (20% faster CBOW than one shared path).
             if cbow:
-                count = 0
-                if negative > 0:
-                    count, state = draw_targets(center, noise_accept, noise_alias, negative,
-                                                targets, state)
-                    prefetch_rows(w_out, targets, count)  # loads while the mean is summed
+                # the target rows load while the context mean is summed
+                count, state = _draw_targets_and_prefetch(center, tables, negative, targets,
+                                                          w_out, state)
                 for d in range(dim):
                     inputs[0, d] = 0.0
                 for c in range(m):
@@ -260,19 +258,15 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
                 for c in range(m):
                     row = w_in[contexts[c]]
                     _set_row(inputs, 0, row)
-                    count = 0
-                    if negative > 0:
-                        count, state = draw_targets(center, noise_accept, noise_alias,
-                                                    negative, targets, state)
+                    count, state = _draw_targets_and_prefetch(center, tables, negative,
+                                                              targets, w_out, state)
                     _learn(inputs, 1, center, weights, tables, hs, targets, ns_labels, count,
                            alpha, grads, scores)
                     _add_row(row, grads, 0)
             else:
-                count = 0
-                if negative > 0:
-                    count, state = draw_targets(center, noise_accept, noise_alias, negative,
-                                                targets, state)
-                    prefetch_rows(w_out, targets, count)  # loads while the window is copied
+                # the target rows load while the window is copied
+                count, state = _draw_targets_and_prefetch(center, tables, negative, targets,
+                                                          w_out, state)
                 for c in range(m):
                     _set_row(inputs, c, w_in[contexts[c]])
                 _learn(inputs, m, center, weights, tables, hs, targets, ns_labels, count,
@@ -280,6 +274,17 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, c)
     return trained
+
+
+@kernel(fastmath=True)
+def _draw_targets_and_prefetch(center, tables, negative, targets, w_out, state):
+    """Negative sampling's targets for ``center`` (none when ``negative`` is 0), and a
+    prefetch of their output rows. Returns (count, new state)."""
+    if negative == 0:
+        return 0, state
+    count, state = draw_targets(center, tables[1], tables[2], negative, targets, state)
+    prefetch_rows(w_out, targets, count)
+    return count, state
 
 
 @kernel(fastmath=True)
