@@ -65,6 +65,21 @@ def limit_option(command):
                         help="Read only the N first (most frequent) words.")(command)
 
 
+def vocabulary_options(command):
+    """--min-count, --max-vocab, --max-final-vocab and --lowercase (train and vocab)."""
+    for option in reversed([
+            click.option("--min-count", type=int, default=DEFAULTS["min_count"],
+                         show_default=True, help="Drop words seen fewer times."),
+            click.option("--max-vocab", type=int, default=None, metavar="N",
+                         help="Keep only the N most frequent words."),
+            click.option("--max-final-vocab", type=int, default=None, metavar="N",
+                         help="Raise --min-count just enough to keep at most N words "
+                              "(gensim's rule)."),
+            click.option("--lowercase", is_flag=True, help="Lowercase words before counting.")]):
+        command = option(command)
+    return command
+
+
 def query_options(command):
     command = click.option("--json", "as_json", is_flag=True,
                            help='Print JSON: a list of {"word", "score"}; with several '

@@ -21,6 +21,7 @@ from .common import (
     default_model,
     friendly_errors,
     standard_file,
+    vocabulary_options,
 )
 
 if TYPE_CHECKING:
@@ -48,12 +49,7 @@ if TYPE_CHECKING:
                    "--negative 0 or alongside negative sampling.")
 @click.option("--sample", type=float, default=DEFAULTS["sample"], show_default=True,
               help="Subsampling threshold for frequent words; 0 turns it off.")
-@click.option("--min-count", type=int, default=DEFAULTS["min_count"], show_default=True,
-              help="Drop words seen fewer times.")
-@click.option("--max-vocab", type=int, default=None, metavar="N",
-              help="Keep only the N most frequent words.")
-@click.option("--max-final-vocab", type=int, default=None, metavar="N",
-              help="Raise --min-count just enough to keep at most N words (gensim's rule).")
+@vocabulary_options
 @click.option("--read-vocab", metavar="FILE", default=None,
               help="Take the words and counts from a 'word count' file (the C tool's "
                    "-save-vocab) instead of counting the corpus.")
@@ -73,7 +69,6 @@ if TYPE_CHECKING:
               help="Worker threads [default: every core].")
 @click.option("--seed", type=int, default=DEFAULTS["seed"], show_default=True,
               help="Random seed; with --threads 1 a run is exactly reproducible.")
-@click.option("--lowercase", is_flag=True, help="Lowercase words before counting.")
 @click.option("--exact-negatives", is_flag=True,
               help="Skip-gram: fresh negatives for every (centre, context) pair, as "
                    "word2vec.c does, instead of one set per centre word (slower).")
@@ -167,13 +162,7 @@ def _vocabulary_of(kv: KeyedVectors):
 @click.argument("corpus", metavar="CORPUS")
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Where to write the 'word count' lines [default: standard output].")
-@click.option("--min-count", type=int, default=DEFAULTS["min_count"], show_default=True,
-              help="Drop words seen fewer times.")
-@click.option("--max-vocab", type=int, default=None, metavar="N",
-              help="Keep only the N most frequent words.")
-@click.option("--max-final-vocab", type=int, default=None, metavar="N",
-              help="Raise --min-count just enough to keep at most N words.")
-@click.option("--lowercase", is_flag=True, help="Lowercase words before counting.")
+@vocabulary_options
 @friendly_errors
 def vocab_command(corpus: str, output: str | None, **options) -> None:
     """Count the words of CORPUS (the same pass as training's) and write them as 'word
