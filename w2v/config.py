@@ -34,6 +34,7 @@ Algorithmic choices, documented once here:
 
 from __future__ import annotations
 
+import numbers
 import os
 from dataclasses import dataclass
 
@@ -73,20 +74,20 @@ class TrainConfig:
         if self.arch not in ARCHITECTURES:
             raise ConfigError("arch", f"must be one of {', '.join(ARCHITECTURES)} "
                                       f"(got {self.arch!r})")
-        _at_least("dim", self.dim, 1)
-        _at_least("window", self.window, 1)
-        _at_least("negative", self.negative, 0)
+        at_least("dim", self.dim, 1)
+        at_least("window", self.window, 1)
+        at_least("negative", self.negative, 0)
         if self.negative == 0 and not self.hs:
             raise ConfigError("negative", "must be at least 1 without hierarchical softmax "
                                           "(--hs) (got 0)")
-        _at_least("min_count", self.min_count, 1)
-        _at_least("epochs", self.epochs, 1)
+        at_least("min_count", self.min_count, 1)
+        at_least("epochs", self.epochs, 1)
         if self.max_vocab is not None:
-            _at_least("max_vocab", self.max_vocab, 1)
+            at_least("max_vocab", self.max_vocab, 1)
         if self.max_final_vocab is not None:
-            _at_least("max_final_vocab", self.max_final_vocab, 1)
+            at_least("max_final_vocab", self.max_final_vocab, 1)
         if self.threads is not None:
-            _at_least("threads", self.threads, 1)
+            at_least("threads", self.threads, 1)
         if not 0 <= self.seed < 2**63:
             raise ConfigError("seed", f"must be between 0 and 2**63 - 1 (got {self.seed})")
         if not 0 <= self.sample < 1 or self.sample != self.sample:
@@ -123,8 +124,9 @@ class TrainConfig:
             return max(1, os.cpu_count() or 1)
 
 
-def _at_least(field: str, value: int, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
+def at_least(field: str, value: int, low: int) -> None:
+    """Raise ``ConfigError`` unless ``value`` is a whole number of at least ``low``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ConfigError(field, f"must be a whole number (got {value!r})")
     if value < low:
         raise ConfigError(field, f"must be at least {low} (got {value})")

@@ -63,6 +63,7 @@ import numpy as np
 
 from . import bigrams
 from .bigrams import EMPTY, score
+from .config import at_least
 from .corpus import Corpus, describe, size_hint, text_blocks
 from .errors import ConfigError, CorpusError
 from .formats import atomic_write
@@ -148,11 +149,8 @@ def phrases(corpus: Corpus, output: str | os.PathLike, min_count: int = 5,
 
 
 def _check(min_count, threshold, passes) -> None:
-    for field, value in (("min_count", min_count), ("passes", passes)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise ConfigError(field, f"must be a whole number (got {value!r})")
-        if value < 1:
-            raise ConfigError(field, f"must be at least 1 (got {value})")
+    at_least("min_count", min_count, 1)
+    at_least("passes", passes, 1)
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) \
             or not 0 < threshold < math.inf:
         raise ConfigError("threshold", f"must be a number above 0 (got {threshold!r})")
