@@ -64,10 +64,10 @@ import numpy as np
 from . import bigrams
 from .bigrams import EMPTY, score
 from .config import at_least
-from .corpus import Corpus, describe, size_hint, text_blocks
-from .errors import ConfigError, CorpusError
+from .corpus import Corpus, size_hint
+from .errors import ConfigError
 from .formats import atomic_write
-from .vocab import Scanner
+from .vocab import Scanner, read_tokens
 
 __all__ = ["PassStats", "PhraseProgress", "PhraseStats", "phrases", "score"]
 
@@ -160,16 +160,15 @@ def _read(corpus: Corpus, report) -> tuple[Scanner, np.ndarray, np.ndarray]:
     """Tokenise the corpus: the scanner, the token ids, and the line ends (for each line
     break, how many tokens come before it)."""
     total = size_hint(corpus)
-    scanner = Scanner(tokens_hint=total // 5 + 1)
-    line_ends = [np.empty(0, np.int64)]
     done = 0
-    for block in text_blocks(corpus):
-        line_ends.append(scanner.encode(block))
-        done += len(block)
+
+    def block_read(size: int) -> None:
+        nonlocal done
+        done += size
         report(PhraseProgress("read", done, total))
-    if scanner.seen == 0:
-        raise CorpusError(f"{describe(corpus)} is empty: it has no words")
-    return scanner, scanner.ids[:scanner.seen], np.concatenate(line_ends)
+
+    scanner, line_ends = read_tokens(corpus, block_read)
+    return scanner, scanner.ids[:scanner.seen], line_ends
 
 
 def _join_pass(scanner: Scanner, ids: np.ndarray, line_ends: np.ndarray, min_count: int,

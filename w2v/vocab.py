@@ -14,6 +14,7 @@ with ``lowercase``, lowercase) to the same word are merged and their counts adde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,15 +78,8 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     vocabulary file's words and counts) the corpus is only encoded: its words outside
     ``known`` are dropped, and ``known``'s counts are used, pruned the same way.
     """
-    # English text averages about 6 bytes a token with its space; a denser corpus just
-    # makes ``ids`` grow once or twice.
-    scanner = Scanner(tokens_hint=size_hint(corpus) // 5 + 1)
-    line_ends = [np.empty(0, np.int64)]
-    for block in text_blocks(corpus):
-        line_ends.append(scanner.encode(block))
+    scanner, line_ends = read_tokens(corpus)
     provisional = scanner.ids[:scanner.seen]
-    if len(provisional) == 0:
-        raise CorpusError(f"{describe(corpus)} is empty: it has no words")
     raw_counts = scanner.counts()
 
     # Merge raw tokens that normalise to the same word, in order of first appearance.
@@ -131,12 +125,30 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     vocab = Vocabulary(words=[words_by_id[i] for i in kept], counts=counts[kept])
 
     raw_tokens = len(provisional)
-    line_ends = np.concatenate(line_ends)
     starts = np.empty(len(line_ends) + 2, dtype=np.int64)
     kept_tokens, n_starts = scan.remap(provisional, final_id[raw_to_word], line_ends, starts)
     ids = provisional[:kept_tokens]  # remapped in place: 4 bytes a token in all
     return vocab, EncodedCorpus(ids=ids, sentence_starts=starts[:n_starts].copy(),
                                 raw_tokens=raw_tokens)
+
+
+def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None
+                ) -> tuple[Scanner, np.ndarray]:
+    """Tokenise all of ``corpus``: a ``Scanner`` whose ``ids[:seen]`` are the provisional
+    ids of every token, and the line ends (for each line break, how many tokens come
+    before it). ``on_block(bytes)`` follows the reading. Raises ``CorpusError`` when the
+    corpus has no words."""
+    # English text averages about 6 bytes a token with its space; a denser corpus just
+    # makes ``ids`` grow once or twice.
+    scanner = Scanner(tokens_hint=size_hint(corpus) // 5 + 1)
+    line_ends = [np.empty(0, np.int64)]
+    for block in text_blocks(corpus):
+        line_ends.append(scanner.encode(block))
+        if on_block is not None:
+            on_block(len(block))
+    if scanner.seen == 0:
+        raise CorpusError(f"{describe(corpus)} is empty: it has no words")
+    return scanner, np.concatenate(line_ends)
 
 
 def _extend(old: Vocabulary, words: list[str], counts: np.ndarray, raw_to_word: np.ndarray,
