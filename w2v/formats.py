@@ -64,6 +64,12 @@ def _gzipped(path: str) -> bool:
 def check_writable(path: str | os.PathLike, format: str | None = None) -> None:
     """Fail now, before hours of training, if ``path`` could not be saved to."""
     format_of(path, format)
+    check_output_path(path)
+
+
+def check_output_path(path: str | os.PathLike) -> None:
+    """Fail now if ``atomic_write(path)`` could not work: no such folder, or a folder
+    in the way."""
     name = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(name))
     if not os.path.isdir(folder):

@@ -90,13 +90,6 @@ def query_options(command):
 
 
 
-def check_output_folder(path: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder) or os.path.isdir(path):
-        raise W2VError(f"cannot write {path}: " + ("it is a folder" if os.path.isdir(path)
-                                                   else f"folder {folder} does not exist"))
-
-
 
 def printable(word: str) -> str:
     """A word for the terminal: bytes that were not UTF-8 shown as \\xNN."""

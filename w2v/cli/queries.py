@@ -11,7 +11,6 @@ from .. import formats
 from ..errors import UnknownWordError
 from ..vectors import KeyedVectors
 from .common import (
-    check_output_folder,
     cli,
     default_model,
     friendly_errors,
@@ -128,7 +127,7 @@ def classes_command(model: str | None, k: int, iterations: int, output: str | No
 
     kv = KeyedVectors.load(model or default_model(), limit=limit)
     if output:
-        check_output_folder(output)
+        formats.check_output_path(output)
     labels, rounds = kmeans(kv, k, iterations)
     lines = "".join(f"{w} {c}\n" for w, c in zip(kv.words, labels.tolist()))
     if output:

@@ -16,7 +16,6 @@ from ..vectors import KeyedVectors
 from .common import (
     DEFAULT_MODEL,
     DEFAULTS,
-    check_output_folder,
     cli,
     default_model,
     friendly_errors,
@@ -117,7 +116,7 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     output = output or default_model()
     formats.check_writable(output)
     if save_vocab:
-        check_output_folder(save_vocab)
+        formats.check_output_path(save_vocab)
     vocabulary = read_vocab_file(read_vocab) if read_vocab else None
 
     on_epoch = None
@@ -175,7 +174,7 @@ def vocab_command(corpus: str, output: str | None, **options) -> None:
                                 config.max_final_vocab)
     sentences = len(encoded.sentence_starts) - 1
     if output:
-        check_output_folder(output)
+        formats.check_output_path(output)
         write_vocab_file(output, vocabulary, sentences)
         click.echo(f"wrote {output}: {len(vocabulary):,} words", err=True)
         return
@@ -243,7 +242,7 @@ def phrases_command(corpus: str, output: str, min_count: int, threshold: float, 
     """
     from ..phrases import phrases
 
-    check_output_folder(output)
+    formats.check_output_path(output)
     stats = phrases(corpus, output, min_count=min_count, threshold=threshold, passes=passes)
     if quiet:
         return
