@@ -132,7 +132,7 @@ def load(path: str | os.PathLike, format: str | None = None,
         return native.read(name, limit)
     kind = format_of(name, format)
     if kind == "w2v":
-        raise native._corrupt(name, "it does not start with the w2v magic bytes")
+        native.read_header(name)  # not native (checked above): says why, naming the file
     try:
         if kind == "bin":
             return _read_binary(name, limit)
@@ -161,7 +161,7 @@ def describe(path: str | os.PathLike, format: str | None = None) -> dict:
                 "metadata": header.get("metadata") or {}}
     kind = format_of(name, format)
     if kind == "w2v":
-        raise native._corrupt(name, "it does not start with the w2v magic bytes")
+        native.read_header(name)  # not native (checked above): says why, naming the file
     opener = gzip.open if kind == "txt" and _gzipped(name) else open  # as load reads it
     try:
         with opener(name, "rb") as f:

@@ -75,8 +75,9 @@ def write(out, model: ModelData, version: str) -> None:
     blobs["vocab"] = vocab
     header = {"format": "w2v", "format_version": FORMAT_VERSION, "w2v_version": version,
               "words": n, "dim": dim, "metadata": model.metadata, "sections": {}}
-    # The header's length depends on the offsets it holds: place the sections after
-    # a header with room to spare, then pad the real header to that size.
+    # The header's length depends on the offsets it holds: place the sections after a
+    # draft whose offsets take the most digits; the real header is no longer, and zero
+    # bytes fill the gap up to the first section.
     sizes = {name: (blob.nbytes if isinstance(blob, np.ndarray) else len(blob))
              for name, blob in blobs.items()}
     draft = json.dumps({**header, "sections": {k: {"offset": 2**62, "bytes": v}
@@ -136,7 +137,7 @@ def read(path: str, limit: int | None = None) -> ModelData:
         raise _corrupt(path, f"its vocabulary holds {len(words) - 1:,} words, the header "
                              f"says {n:,}")
     model = ModelData(words[:rows], _map(path, sections["vectors"]["offset"], rows, dim),
-                        counts=counts, metadata=header.get("metadata") or {})
+                      counts=counts, metadata=header.get("metadata") or {})
     if "output_weights" in sections:
         model.output_weights = _map(path, sections["output_weights"]["offset"], rows, dim)
     return model

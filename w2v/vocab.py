@@ -23,6 +23,7 @@ from . import scan
 from .config import NOISE_EXPONENT
 from .corpus import Corpus, describe, size_hint, text_blocks
 from .errors import CorpusError, VocabularyError
+from .formats import atomic_write
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,6 @@ def write_vocab_file(path: str, vocab: Vocabulary, sentences: int) -> None:
     """The word2vec C tool's vocabulary file: ``word count`` lines, most frequent first,
     after a first line ``</s> <sentences>`` (the C tool counts a ``</s>`` per line and
     expects it first: its -read-vocab treats its first entry as the sentence end)."""
-    from .formats import atomic_write
-
     with atomic_write(path) as out:
         out.write(f"{SENTENCE_END} {sentences}\n".encode())
         out.write("".join(f"{w} {c}\n" for w, c in zip(vocab.words, vocab.counts.tolist()))

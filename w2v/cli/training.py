@@ -99,7 +99,7 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     w2v train corpus.txt.gz --arch cbow --dim 200 --epochs 10
     """
     from ..training import train
-    from ..vocab import read_vocab_file, write_vocab_file
+    from ..vocab import Vocabulary, read_vocab_file, write_vocab_file
 
     initial = None
     if update_vocab and not init:
@@ -142,19 +142,14 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     seconds = time.perf_counter() - started
     kv.save(output)
     if save_vocab:
-        write_vocab_file(save_vocab, _vocabulary_of(kv), kv.metadata["corpus"]["sentences"])
+        write_vocab_file(save_vocab, Vocabulary(kv.words, kv.counts),
+                         kv.metadata["corpus"]["sentences"])
     if not quiet:
         words = bar.last.words_total if bar.last else 0
         click.echo(f"wrote {output}: {len(kv):,} words x {kv.dim} dimensions; trained on "
                    f"{words:,} words in {seconds:.1f} s ({words / seconds:,.0f} words/s)",
                    err=True)
 
-
-
-def _vocabulary_of(kv: KeyedVectors):
-    from ..vocab import Vocabulary
-
-    return Vocabulary(kv.words, kv.counts)
 
 
 @cli.command("vocab")
