@@ -43,9 +43,7 @@ class KeyedVectors:
         self.output_weights = output_weights
         self.metadata = metadata or {}
         self._rows_in_file: tuple[str, int] | None = None  # (path, offset): see load
-        # built back to front, so that a duplicated word resolves to its first row
-        self.index: dict[str, int] = dict(zip(reversed(self.words),
-                                              range(len(self.words) - 1, -1, -1)))
+        self.index: dict[str, int] = first_positions(self.words)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -145,6 +143,12 @@ class KeyedVectors:
         if isinstance(data.vectors, np.memmap):  # a whole mapped matrix, from native.read
             kv._rows_in_file = (data.vectors.filename, data.vectors.offset)
         return kv
+
+
+def first_positions(words: Sequence[str]) -> dict[str, int]:
+    """Each word's position; a duplicated word maps to its first (the dict is built
+    back to front, in one call)."""
+    return dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
 
 
 def _scan_cosines(path: str, offset: int, dim: int, n: int, query: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ from .config import NOISE_EXPONENT
 from .corpus import Corpus, describe, size_hint, text_blocks
 from .errors import CorpusError, VocabularyError
 from .formats import atomic_write
+from .vectors import first_positions
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
         (raw_counts >= min_count) | scanner.non_ascii())
     word_index: dict[str, int] = {}
     if known is not None:
-        word_index = {w: i for i, w in reversed(list(enumerate(known.words)))}
+        word_index = first_positions(known.words)
     raw_to_word = np.full(len(raw_counts), -1, dtype=np.int64)
     for i, raw in zip(candidates.tolist(), scanner.tokens(candidates)):
         word = raw.decode("utf-8", "replace")
@@ -158,7 +159,7 @@ def _extend(old: Vocabulary, words: list[str], counts: np.ndarray, raw_to_word: 
     are appended (none when it is None). Returns the merged words, their counts, and
     raw token ids mapped to merged ids (-1: dropped)."""
     merged = list(old.words)
-    index = {w: i for i, w in reversed(list(enumerate(merged)))}
+    index = first_positions(merged)
     merged_counts = list(old.counts.tolist())
     to_merged = np.full(len(words) + 1, -1, dtype=np.int64)  # [-1]: not a candidate
     for i, (word, count) in enumerate(zip(words, counts.tolist())):
