@@ -56,13 +56,18 @@ def _prefetch(typingctx, array, index):
 
 
 @kernel(fastmath=True)
-def prefetch_rows(matrix, rows, count):
-    """Start loading matrix[rows[:count]] into cache while other work goes on."""
+def prefetch_row(matrix, row):
+    """Start loading matrix[row] into cache while other work goes on."""
     dim = matrix.shape[1]
+    for d in range(0, dim, 16):  # 16 float32 = one 64-byte cache line
+        _prefetch(matrix, row * dim + d)
+
+
+@kernel(fastmath=True)
+def prefetch_rows(matrix, rows, count):
+    """prefetch_row for each of rows[:count]."""
     for k in range(count):
-        base = rows[k] * dim
-        for d in range(0, dim, 16):  # 16 float32 = one 64-byte cache line
-            _prefetch(matrix, base + d)
+        prefetch_row(matrix, rows[k])
 
 
 @kernel(fastmath=True)
@@ -134,6 +139,20 @@ def output_update(inputs, m, out, rows, labels, count, alpha, skip_saturated, gr
     2016). ``scores`` is scratch space of at least m floats.
     """
     dim = inputs.shape[1]
+    if m == 1:  # the same step with one pass over each row instead of two (CBOW, exact)
+        for k in range(count):
+            row = out[rows[k]]
+            f = np.float32(0.0)
+            for d in range(dim):
+                f += inputs[0, d] * row[d]
+            if skip_saturated and (f <= -MAX_EXP or f >= MAX_EXP):
+                continue
+            g = (labels[k] - sigmoid(f)) * alpha
+            for d in range(dim):
+                r = row[d]
+                grads[0, d] += g * r
+                row[d] = r + g * inputs[0, d]
+        return
     for k in range(count):
         row = out[rows[k]]
         label = labels[k]
@@ -211,16 +230,15 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
         hi = min(sentence_starts[s + 1], end)
         s += 1
         n = 0
-        for p in range(lo, hi):
+        for p in range(lo, hi):  # one draw per word, and no branch to mispredict
             word = ids[p]
-            if keep_prob[word] < 1.0:
-                state, bits = next_random(state)
-                if unit_float(bits) >= keep_prob[word]:
-                    continue
+            state, bits = next_random(state)
             kept[n] = word
             kept_pos[n] = p
-            n += 1
+            n += unit_float(bits) < keep_prob[word]
         for i in range(n):
+            if i + window + 2 < n:  # the input row that enters the window two words on
+                prefetch_row(w_in, kept[i + window + 2])
             reach = window
             if shrink:
                 state, bits = next_random(state)
@@ -248,8 +266,9 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
                     for d in range(dim):
                         inputs[0, d] += row[d]
                 if not cbow_sum:
+                    scale = np.float32(1.0) / np.float32(m)
                     for d in range(dim):
-                        inputs[0, d] /= m
+                        inputs[0, d] *= scale
                 _learn(inputs, 1, center, weights, tables, hs, targets, ns_labels, count,
                        alpha, grads, scores)
                 for c in range(m):
