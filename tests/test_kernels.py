@@ -17,13 +17,16 @@ def _sig(f):
     return 1.0 if f >= 6 else 0.0 if f <= -6 else float(kernels.sigmoid(np.float32(f)))
 
 
+NO_COPIES = (0, 0)  # own: the thread trains no copies of its own
+
+
 def _ns(inputs, m, w_out, targets, count, alpha, grads, scores):
     """output_update for negative sampling: targets[0] positive, the rest noise."""
     labels = np.zeros(count, np.float32)
     labels[0] = 1.0
     grads[:m] = 0.0
-    kernels.output_update(inputs, m, w_out, targets, labels, count, alpha, False, grads,
-                          scores)
+    kernels.output_update(inputs, m, w_out, targets, NO_COPIES, labels, count, alpha,
+                          False, grads, scores)
 
 
 @pytest.mark.parametrize("m", [1, 3])
@@ -71,7 +74,7 @@ def test_hierarchical_softmax_skips_saturated_nodes_like_word2vec_c():
     inputs = np.full((1, 4), 2.0, dtype=np.float32)
     tree = np.array([[2.0] * 4, [0.1] * 4], dtype=np.float32)  # h.u = 16, then 0.8
     grads = np.zeros((1, 4), dtype=np.float32)
-    kernels.output_update(inputs, 1, tree, np.array([0, 1], np.int32),
+    kernels.output_update(inputs, 1, tree, np.array([0, 1], np.int32), NO_COPIES,
                           np.array([0.0, 1.0], np.float32), 2, np.float32(0.5), True, grads,
                           np.empty(1, np.float32))
     np.testing.assert_array_equal(tree[0], 2.0)  # beyond MAX_EXP: left out, not clipped
@@ -112,8 +115,8 @@ def test_huffman_paths_form_an_optimal_prefix_code(counts):
     cost = sum(c * len(code) for c, code in zip(counts, codes))
     reference = _reference_huffman(counts)
     assert cost == sum(c * len(reference[i]) for i, c in enumerate(counts))
-    # every path starts at the root (the last inner node) and visits inner nodes only
-    assert all(points[w, 0] == n - 2 for w in range(n))
+    # every path starts at the root (inner node 0) and visits inner nodes only
+    assert all(points[w, 0] == 0 for w in range(n))
     for w in range(n):
         assert all(0 <= p < n - 1 for p in points[w, :lengths[w]])
     # the same node on two paths means the same prefix
@@ -146,6 +149,35 @@ def test_draw_targets_follows_the_noise_distribution():
         drawn += np.bincount(targets[1:count], minlength=4)
     # words 0..2 keep their relative odds 4:2:1
     np.testing.assert_allclose(drawn[:3] / drawn[:3].sum(), [4 / 7, 2 / 7, 1 / 7], atol=0.01)
+
+
+def test_own_row_sends_the_first_rows_to_the_threads_copies():
+    assert [kernels.own_row(r, (2, 10)) for r in range(4)] == [10, 11, 2, 3]
+    assert [kernels.own_row(r, NO_COPIES) for r in range(4)] == [0, 1, 2, 3]
+
+
+def test_merge_own_adds_each_threads_changes_to_the_shared_rows():
+    # 4 rows of words, then two threads' copies of rows 0 and 1 at rows 4-5 and 6-7
+    matrix = np.arange(24, dtype=np.float32).reshape(8, 3)
+    matrix[4:6] = matrix[6:8] = matrix[:2]
+    first, second = (2, 4), (2, 6)
+    first_copied, second_copied = matrix[:2].copy(), matrix[:2].copy()
+    matrix[4, 0] += 1.0  # each thread changes its copies
+    matrix[6, 0] += 10.0
+    matrix[7, 2] -= 2.0
+    kernels.merge_own(matrix, first, first_copied)
+    kernels.merge_own(matrix, second, second_copied)
+    expected = np.arange(12, dtype=np.float32).reshape(4, 3)
+    expected[0, 0] += 11.0
+    expected[1, 2] -= 2.0
+    np.testing.assert_array_equal(matrix[:4], expected)  # rows past the copies untouched
+    # the second thread starts again from the merged rows; the first sees them at its
+    # next merge
+    np.testing.assert_array_equal(matrix[6:8], expected[:2])
+    np.testing.assert_array_equal(second_copied, expected[:2])
+    kernels.merge_own(matrix, first, first_copied)
+    np.testing.assert_array_equal(matrix[4:6], expected[:2])
+    np.testing.assert_array_equal(matrix[:4], expected)
 
 
 def test_random_helpers_stay_in_range():
@@ -221,6 +253,7 @@ def _reference_train_range(ids, starts, span, weights, tables, settings, seed):
                     w_in[c] += grad
 
 
+@pytest.mark.parametrize("own_rows", [0, 4])
 @pytest.mark.parametrize("cbow,exact,cbow_sum,shrink,hs,negative", [
     (False, False, False, True, False, 2), (False, True, False, True, False, 2),
     (True, False, False, True, False, 2), (True, False, True, True, False, 2),
@@ -228,7 +261,8 @@ def _reference_train_range(ids, starts, span, weights, tables, settings, seed):
     (False, False, False, True, True, 0), (False, True, False, True, True, 0),
     (True, False, False, True, True, 0), (False, False, False, True, True, 2),
     (True, False, False, True, True, 2)])
-def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink, hs, negative):
+def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink, hs, negative,
+                                                 own_rows):
     rng = np.random.default_rng(3)
     vocab, dim = 12, 6
     ids = rng.integers(vocab, size=80).astype(np.int32)
@@ -246,8 +280,18 @@ def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink, 
     untouched = (w_out.copy(), w_tree.copy())
 
     scratch = kernels.scratch_space(span[1] - span[0], 3, negative, dim)
-    trained = kernels.train_range((ids, starts), span, (w_in, w_out, w_tree), tables,
-                                  settings_, np.uint64(99), scratch)
+    # the thread's copies of the first own_rows rows, in spare rows after the others
+    weights = tuple(np.concatenate([w, np.full((vocab + 3 - len(w), dim), np.nan, np.float32),
+                                    w[:own_rows]]) for w in (w_in, w_out, w_tree))
+    own = (own_rows, vocab + 3)
+    copied = tuple(w[:own_rows].copy() for w in weights)
+    trained = kernels.train_range((ids, starts), span, weights, own, tables, settings_,
+                                  np.uint64(99), scratch)
+    for w, before in zip(weights, copied):
+        # the copies took every update of those rows; merging hands the changes over
+        np.testing.assert_array_equal(w[:own_rows], before)
+        kernels.merge_own(w, own, before)
+    w_in, w_out, w_tree = (w[:len(ref)] for w, ref in zip(weights, reference))
     _reference_train_range(ids, starts, span, reference, tables, settings_, 99)
 
     assert 0 < trained <= span[1] - span[0]

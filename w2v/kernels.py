@@ -8,6 +8,13 @@ Names, mapped once to word2vec.c's:
                    or the mean of the window's rows (CBOW)
   grads (neu1e)    the error accumulated for each row of ``inputs``
 
+With several threads, each thread also trains its own copy of the first rows of every
+matrix: the most frequent words' rows and the Huffman tree nodes nearest the root,
+which every thread writes all the time (shared, those rows bounce between the cores'
+caches). The copies live in spare rows after a matrix's own rows, at ``own_base + r``
+for row r (``own_row``), the same place in every matrix; the driver adds each thread's
+changes into the shared rows after every job (``merge_own``).
+
 Random numbers come from splitmix64 with an explicit state per job, seeded by the
 caller, so a job draws the same numbers whichever thread runs it. Threads share
 ``w_in`` and ``w_out`` without locks (Hogwild, as word2vec.c and gensim do): runs with
@@ -56,18 +63,33 @@ def _prefetch(typingctx, array, index):
 
 
 @kernel(fastmath=True)
+def own_row(r, own):
+    """Where this thread reads and writes row r: own = (own_rows, own_base) puts its
+    copies of rows 0..own_rows-1 at own_base + r. Branch-free."""
+    own_rows, own_base = own
+    return r + own_base * (r < own_rows)
+
+
+@kernel(fastmath=True)
+def merge_own(matrix, own, base):
+    """Add what a thread changed in its own copies (see ``own_row``) since ``base`` (the
+    shared rows as it last copied them) to the shared rows; then copy the merged
+    rows to its copies and to ``base``."""
+    own_rows, own_base = own
+    for r in range(own_rows):
+        for d in range(matrix.shape[1]):
+            merged = matrix[r, d] + (matrix[own_base + r, d] - base[r, d])
+            matrix[r, d] = merged
+            matrix[own_base + r, d] = merged
+            base[r, d] = merged
+
+
+@kernel(fastmath=True)
 def prefetch_row(matrix, row):
     """Start loading matrix[row] into cache while other work goes on."""
     dim = matrix.shape[1]
     for d in range(0, dim, 16):  # 16 float32 = one 64-byte cache line
         _prefetch(matrix, row * dim + d)
-
-
-@kernel(fastmath=True)
-def prefetch_rows(matrix, rows, count):
-    """prefetch_row for each of rows[:count]."""
-    for k in range(count):
-        prefetch_row(matrix, rows[k])
 
 
 @kernel(fastmath=True)
@@ -122,12 +144,14 @@ def sigmoid(f):
 
 
 @kernel(fastmath=True)
-def output_update(inputs, m, out, rows, labels, count, alpha, skip_saturated, grads, scores):
+def output_update(inputs, m, out, rows, own, labels, count, alpha, skip_saturated, grads,
+                  scores):
     """The output-layer step shared by skip-gram and CBOW, and by negative sampling and
     hierarchical softmax.
 
     inputs[:m] are the input-side vectors (copies: skip-gram's context rows, or CBOW's
-    context mean). Each is scored against the rows out[rows[:count]], whose targets are
+    context mean). Each is scored against the rows rows[:count] of ``out`` (this
+    thread's copies where ``own`` says, see ``own_row``), whose targets are
     labels[:count] (1 or 0): for negative sampling the positive word and the noise
     words, for hierarchical softmax the inner nodes on the centre word's Huffman path
     with 1 - its code bits. Every (input, row) pair is scored with the weights as they
@@ -141,7 +165,7 @@ def output_update(inputs, m, out, rows, labels, count, alpha, skip_saturated, gr
     dim = inputs.shape[1]
     if m == 1:  # the same step with one pass over each row instead of two (CBOW, exact)
         for k in range(count):
-            row = out[rows[k]]
+            row = out[own_row(rows[k], own)]
             f = np.float32(0.0)
             for d in range(dim):
                 f += inputs[0, d] * row[d]
@@ -154,7 +178,7 @@ def output_update(inputs, m, out, rows, labels, count, alpha, skip_saturated, gr
                 row[d] = r + g * inputs[0, d]
         return
     for k in range(count):
-        row = out[rows[k]]
+        row = out[own_row(rows[k], own)]
         label = labels[k]
         for c in range(m):
             f = np.float32(0.0)
@@ -176,17 +200,28 @@ def output_update(inputs, m, out, rows, labels, count, alpha, skip_saturated, gr
 
 def scratch_space(max_span, window, negative, dim):
     """The working arrays of one thread's ``train_range`` calls, for spans of up to
-    ``max_span`` words."""
-    ns_labels = np.zeros(negative + 1, np.float32)
+    ``max_span`` words. Each array has cache lines of its own: a line shared with
+    another thread's arrays would bounce between the cores at every write."""
+    ns_labels = _own_lines(negative + 1, np.float32)
+    ns_labels[:] = 0.0
     ns_labels[0] = 1.0  # the positive word first, then the noise words
-    return (np.empty(max_span, np.int32), np.empty(max_span, np.int64),
-            np.empty(negative + 1, np.int32), ns_labels, np.empty(2 * window, np.int32),
-            np.empty((2 * window, dim), np.float32), np.empty((2 * window, dim), np.float32),
-            np.empty(2 * window, np.float32))
+    return (_own_lines(max_span, np.int32), _own_lines(max_span, np.int64),
+            _own_lines(negative + 1, np.int32), ns_labels, _own_lines(2 * window, np.int32),
+            _own_lines((2 * window, dim), np.float32), _own_lines((2 * window, dim), np.float32),
+            _own_lines(2 * window, np.float32))
+
+
+def _own_lines(shape, dtype):
+    """An uninitialised array that shares no 64-byte cache line with other data."""
+    dtype = np.dtype(dtype)
+    size = int(np.prod(shape)) * dtype.itemsize
+    raw = np.empty(size + 128, np.uint8)
+    start = -raw.ctypes.data % 64
+    return raw[start:start + size].view(dtype).reshape(shape)
 
 
 @kernel(fastmath=True)
-def train_range(corpus, span, weights, tables, settings, seed, scratch):
+def train_range(corpus, span, weights, own, tables, settings, seed, scratch):
     """Train on the centre words at ids[start:end]; returns the number of centre words
     trained (those kept by subsampling that have a context word).
 
@@ -195,7 +230,10 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
                ends as at sentence ends
     weights  = (w_in, w_out, w_tree): float32 (vocab, dim), updated in place: the
                word vectors, negative sampling's output rows, and hierarchical
-               softmax's (one per inner node of the Huffman tree)
+               softmax's (one per inner node of the Huffman tree), each with spare
+               rows for the threads' copies
+    own      = (own_rows, own_base): this thread's copies of rows 0..own_rows-1 are at
+               own_base + r (``own_row``); (0, 0): none
     tables   = (keep_prob, noise_accept, noise_alias, points, labels, lengths):
                subsampling and noise tables, and each word's Huffman path (``huffman``)
     settings = (cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start,
@@ -214,7 +252,7 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
     """
     ids, sentence_starts = corpus
     start, end = span
-    w_in, w_out, w_tree = weights
+    w_in = weights[0]
     keep_prob = tables[0]  # the noise and tree tables are read by the helpers below
     cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start, alpha_end = settings
     # kept, kept_pos: the subsampled words of one sentence and their positions
@@ -238,7 +276,7 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
             n += unit_float(bits) < keep_prob[word]
         for i in range(n):
             if i + window + 2 < n:  # the input row that enters the window two words on
-                prefetch_row(w_in, kept[i + window + 2])
+                prefetch_row(w_in, own_row(kept[i + window + 2], own))
             reach = window
             if shrink:
                 state, bits = next_random(state)
@@ -246,7 +284,7 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
             m = 0
             for j in range(max(i - reach, 0), min(i + reach + 1, n)):
                 if j != i:
-                    contexts[m] = kept[j]
+                    contexts[m] = own_row(kept[j], own)  # rows of w_in
                     m += 1
             if m == 0:
                 continue
@@ -258,7 +296,7 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
             if cbow:
                 # the target rows load while the context mean is summed
                 count, state = _draw_targets_and_prefetch(center, tables, negative, targets,
-                                                          w_out, state)
+                                                          weights[1], own, state)
                 for d in range(dim):
                     inputs[0, d] = 0.0
                 for c in range(m):
@@ -269,7 +307,7 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
                     scale = np.float32(1.0) / np.float32(m)
                     for d in range(dim):
                         inputs[0, d] *= scale
-                _learn(inputs, 1, center, weights, tables, hs, targets, ns_labels, count,
+                _learn(inputs, 1, center, weights, own, tables, hs, targets, ns_labels, count,
                        alpha, grads, scores)
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, 0)
@@ -278,17 +316,18 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
                     row = w_in[contexts[c]]
                     _set_row(inputs, 0, row)
                     count, state = _draw_targets_and_prefetch(center, tables, negative,
-                                                              targets, w_out, state)
-                    _learn(inputs, 1, center, weights, tables, hs, targets, ns_labels, count,
+                                                              targets, weights[1], own,
+                                                              state)
+                    _learn(inputs, 1, center, weights, own, tables, hs, targets, ns_labels, count,
                            alpha, grads, scores)
                     _add_row(row, grads, 0)
             else:
                 # the target rows load while the window is copied
                 count, state = _draw_targets_and_prefetch(center, tables, negative, targets,
-                                                          w_out, state)
+                                                          weights[1], own, state)
                 for c in range(m):
                     _set_row(inputs, c, w_in[contexts[c]])
-                _learn(inputs, m, center, weights, tables, hs, targets, ns_labels, count,
+                _learn(inputs, m, center, weights, own, tables, hs, targets, ns_labels, count,
                        alpha, grads, scores)
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, c)
@@ -296,18 +335,19 @@ def train_range(corpus, span, weights, tables, settings, seed, scratch):
 
 
 @kernel(fastmath=True)
-def _draw_targets_and_prefetch(center, tables, negative, targets, w_out, state):
+def _draw_targets_and_prefetch(center, tables, negative, targets, w_out, own, state):
     """Negative sampling's targets for ``center`` (none when ``negative`` is 0), and a
     prefetch of their output rows. Returns (count, new state)."""
     if negative == 0:
         return 0, state
     count, state = draw_targets(center, tables[1], tables[2], negative, targets, state)
-    prefetch_rows(w_out, targets, count)
+    for k in range(count):
+        prefetch_row(w_out, own_row(targets[k], own))
     return count, state
 
 
 @kernel(fastmath=True)
-def _learn(inputs, m, center, weights, tables, hs, targets, ns_labels, count, alpha, grads,
+def _learn(inputs, m, center, weights, own, tables, hs, targets, ns_labels, count, alpha, grads,
            scores):
     """grads[:m] = the errors of inputs[:m] predicting ``center``: hierarchical softmax
     along its Huffman path (if ``hs``), then negative sampling against targets[:count]
@@ -318,10 +358,11 @@ def _learn(inputs, m, center, weights, tables, hs, targets, ns_labels, count, al
         for d in range(inputs.shape[1]):
             grads[c, d] = 0.0
     if hs:
-        output_update(inputs, m, w_tree, points[center], labels[center], lengths[center],
+        output_update(inputs, m, w_tree, points[center], own, labels[center], lengths[center],
                       alpha, True, grads, scores)
     if count > 0:
-        output_update(inputs, m, w_out, targets, ns_labels, count, alpha, False, grads, scores)
+        output_update(inputs, m, w_out, targets, own, ns_labels, count, alpha, False, grads,
+                      scores)
 
 
 @kernel(fastmath=True)

@@ -30,6 +30,12 @@ from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build
 
 JOB_WORDS = 1 << 16
+# With several threads, each trains its own copy of the first OWN_ROWS rows of every
+# weight matrix (the most frequent words, the tree nodes nearest the root) and adds its
+# changes to the shared rows after each job. Every thread writes those rows all the
+# time; shared, they bounce between the cores' caches, which made two threads slower
+# than one on hosts whose cores share no cache.
+OWN_ROWS = 1024
 
 
 @dataclass(frozen=True)
@@ -108,11 +114,15 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Train on an encoded corpus; return the input vectors (the word vectors) and the
     output weights, each vocab x dim float32, starting from ``weights`` when given
-    (updated in place) or from ``initial_weights``. ``on_epoch(epochs_done, w_in)``, if
-    given, runs between epochs (see ``train``)."""
-    w_in, w_out = weights if weights is not None else initial_weights(len(vocab), config)
+    (made by ``initial_weights``, spare rows included; updated in place), else from
+    ``initial_weights``. ``on_epoch(epochs_done, w_in)``, if given, runs between epochs
+    (see ``train``)."""
+    words = len(vocab)
+    copies = own_rows(words, config)
+    w_in, w_out = weights if weights is not None else initial_weights(words, config)
     if config.hs:  # one row per inner node of the Huffman tree, zero as word2vec.c's syn1
-        w_tree = np.zeros((max(len(vocab) - 1, 1), config.dim), dtype=np.float32)
+        # (and one unused, so that the spare rows start where the other matrices' do)
+        w_tree = np.zeros_like(w_in)
         tree = huffman(vocab.counts)
     else:  # placeholders of the right types, never read
         w_tree = np.zeros((1, config.dim), dtype=np.float32)
@@ -146,14 +156,28 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                 yield (start, end), settings, seed
 
     longest = int(np.diff(cuts).max())
-    local = threading.local()  # each thread's scratch space
+    weights = (w_in, w_out, w_tree)
+    trained = weights if config.hs else weights[:2]  # the matrices with spare rows
+    local = threading.local()  # each thread's scratch space and copies
+    threads_started = itertools.count()
+    merging = threading.Lock()
 
     def run(span, settings, seed) -> int:
         if not hasattr(local, "scratch"):
             local.scratch = kernels.scratch_space(longest, config.window, config.negative,
                                                   config.dim)
-        kernels.train_range(corpus, span, (w_in, w_out, w_tree), tables, settings,
+            base = words + next(threads_started) * copies
+            local.own = (copies, base)
+            with merging:  # the thread's copies, and the rows as it copied them
+                for w in trained:
+                    w[base:base + copies] = w[:copies]
+                local.copied = [w[:copies].copy() for w in trained]
+        kernels.train_range(corpus, span, weights, local.own, tables, settings,
                             np.uint64(seed), local.scratch)
+        if copies:
+            with merging:
+                for w, copied in zip(trained, local.copied):
+                    kernels.merge_own(w, local.own, copied)
         return span[1] - span[0]
 
     report = on_progress or (lambda progress: None)
@@ -162,20 +186,33 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     # Epochs follow each other with no barrier, unless on_epoch must see each one end.
     phases = [range(config.epochs)] if on_epoch is None else [[e] for e in range(config.epochs)]
     for phase in phases:
-        for words in _run_threads(jobs(phase), run, config.workers):
-            done += words
+        for job_words in _run_threads(jobs(phase), run, config.workers):
+            done += job_words
             report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
         if on_epoch is not None:
-            on_epoch(phase[-1] + 1, w_in)
-    return w_in, w_out
+            on_epoch(phase[-1] + 1, w_in[:words])
+    return w_in[:words], w_out[:words]
+
+
+def own_rows(words: int, config: TrainConfig) -> int:
+    """How many of the first rows each thread trains a copy of (see OWN_ROWS)."""
+    return min(OWN_ROWS, words - 1) if config.workers > 1 else 0
+
+
+def spare_rows(words: int, config: TrainConfig) -> int:
+    """Rows after the words' rows in every weight matrix, for the threads' copies."""
+    return config.workers * own_rows(words, config)
 
 
 def initial_weights(words: int, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Input vectors uniform in [-0.5 / dim, 0.5 / dim) (word2vec.c's), output zero."""
+    """Input vectors uniform in [-0.5 / dim, 0.5 / dim) (word2vec.c's), output zero;
+    each with ``spare_rows`` rows more, for the training threads."""
+    spare = spare_rows(words, config)
     rng = np.random.default_rng(config.seed)
-    w_in = rng.random((words, config.dim), dtype=np.float32)
-    w_in -= 0.5
-    w_in /= config.dim
+    w_in = np.empty((words + spare, config.dim), dtype=np.float32)
+    rng.random(out=w_in[:words], dtype=np.float32)
+    w_in[:words] -= 0.5
+    w_in[:words] /= config.dim
     return w_in, np.zeros_like(w_in)
 
 
@@ -186,8 +223,8 @@ def _carried_weights(init: KeyedVectors, vocab: Vocabulary,
     w_in, w_out = initial_weights(len(vocab), config)
     rows = np.array([init.index.get(w, -1) for w in vocab.words], dtype=np.int64)
     old = rows >= 0
-    w_in[old] = init.vectors[rows[old]]
-    w_out[old] = init.output_weights[rows[old]]
+    w_in[:len(vocab)][old] = init.vectors[rows[old]]
+    w_out[:len(vocab)][old] = init.output_weights[rows[old]]
     return w_in, w_out
 
 
