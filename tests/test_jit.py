@@ -64,3 +64,35 @@ def test_kernels_cannot_allocate():
 
     with pytest.raises(Exception, match="nopython mode pipeline"):  # fails to compile
         allocates(3)
+
+
+_TRAIN = textwrap.dedent('''
+    import json, sys
+    import w2v
+    words = "the cat sat on the mat while the dog sat on the log".split()
+    w2v.train([words] * 20, w2v.TrainConfig(min_count=1, epochs=1, threads=1, dim=8))
+    print(json.dumps(sorted(m for m in ("numba.np.arraymath", "numba.np.linalg", "scipy.linalg")
+                            if m in sys.modules)))
+''')
+
+
+def test_training_with_cached_kernels_loads_no_numpy_support_or_scipy():
+    # A kernel that calls a NumPy function such as np.searchsorted makes its cached
+    # copy import Numba's NumPy support, which imports SciPy when it is installed.
+    def run():
+        done = subprocess.run([sys.executable, "-c", _TRAIN], capture_output=True,
+                              text=True, check=True)
+        return json.loads(done.stdout)
+
+    run()  # fills the cache if it is empty
+    assert run() == []
+
+
+def test_sentence_of_is_a_right_bisection():
+    import numpy as np
+
+    from w2v.kernels import _sentence_of
+
+    starts = np.array([0, 3, 4, 9, 15], dtype=np.int64)
+    for p in range(16):
+        assert _sentence_of(starts, p) == np.searchsorted(starts, p, side="right") - 1

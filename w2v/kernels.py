@@ -262,7 +262,7 @@ def train_range(corpus, span, weights, own, tables, settings, seed, scratch):
     state, _ = next_random(np.uint64(seed))
     trained = 0
 
-    s = np.searchsorted(sentence_starts, start, side="right") - 1
+    s = _sentence_of(sentence_starts, start)
     while s < len(sentence_starts) - 1 and sentence_starts[s] < end:
         lo = max(sentence_starts[s], start)
         hi = min(sentence_starts[s + 1], end)
@@ -332,6 +332,21 @@ def train_range(corpus, span, weights, own, tables, settings, seed, scratch):
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, c)
     return trained
+
+
+@kernel(fastmath=True)
+def _sentence_of(sentence_starts, p):
+    """The sentence holding position p: the last s with sentence_starts[s] <= p. (A
+    binary search of its own: loading a kernel that calls np.searchsorted imports
+    Numba's NumPy support, which imports SciPy when it is installed: 0.3 s a run.)"""
+    lo, hi = 0, len(sentence_starts)  # sentence_starts[lo] <= p < sentence_starts[hi]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if sentence_starts[mid] <= p:
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 @kernel(fastmath=True)
