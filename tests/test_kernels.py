@@ -17,7 +17,7 @@ def _sig(f):
     return 1.0 if f >= 6 else 0.0 if f <= -6 else float(kernels.sigmoid(np.float32(f)))
 
 
-NO_COPIES = (0, 0)  # own: the thread trains no copies of its own
+NO_COPIES = (0, 0, 0)  # own: the thread trains no copies of its own
 
 
 def _ns(inputs, m, w_out, targets, count, alpha, grads, scores):
@@ -151,8 +151,37 @@ def test_draw_targets_follows_the_noise_distribution():
     np.testing.assert_allclose(drawn[:3] / drawn[:3].sum(), [4 / 7, 2 / 7, 1 / 7], atol=0.01)
 
 
+@pytest.mark.parametrize("cbow,hs", [(True, False), (False, True)])
+def test_a_thread_with_copies_of_the_first_rows_trains_as_one_without(cbow, hs):
+    # long enough for several merges along the way
+    rng = np.random.default_rng(5)
+    vocab, dim, own_rows = 30, 8, 6
+    ids = rng.integers(vocab, size=3000).astype(np.int32)
+    starts = np.array([0, len(ids)], dtype=np.int64)
+    counts = np.sort(rng.integers(1, 1000, vocab))[::-1].copy()
+    tables = (np.ones(vocab, np.float32), *build_alias(counts / counts.sum()),
+              *huffman(counts))
+    settings_ = (cbow, False, False, True, hs, 3, 0 if hs else 3, 0.05, 0.01)
+    scratch = kernels.scratch_space(len(ids), 3, settings_[6], dim)
+    start = tuple(rng.normal(0, 0.3, (vocab + own_rows, dim)).astype(np.float32)
+                  for _ in range(3))
+    plain = tuple(w[:vocab].copy() for w in start)
+    kernels.train_range((ids, starts), (0, len(ids)), plain, NO_COPIES,
+                        tuple(w[:0] for w in plain), tables, settings_, np.uint64(7), scratch)
+    weights = tuple(w.copy() for w in start)
+    for w in weights:
+        w[vocab:] = w[:own_rows]
+    kernels.train_range((ids, starts), (0, len(ids)), weights, (own_rows, vocab, 500),
+                        tuple(w[:own_rows].copy() for w in weights), tables, settings_,
+                        np.uint64(7), scratch)
+    for ours, theirs in zip(weights, plain):
+        np.testing.assert_allclose(ours[:vocab], theirs, rtol=1e-3, atol=1e-4)
+        # the copies were merged and refreshed at the end
+        np.testing.assert_array_equal(ours[vocab:], ours[:own_rows])
+
+
 def test_own_row_sends_the_first_rows_to_the_threads_copies():
-    assert [kernels.own_row(r, (2, 10)) for r in range(4)] == [10, 11, 2, 3]
+    assert [kernels.own_row(r, (2, 10, 0)) for r in range(4)] == [10, 11, 2, 3]
     assert [kernels.own_row(r, NO_COPIES) for r in range(4)] == [0, 1, 2, 3]
 
 
@@ -160,7 +189,7 @@ def test_merge_own_adds_each_threads_changes_to_the_shared_rows():
     # 4 rows of words, then two threads' copies of rows 0 and 1 at rows 4-5 and 6-7
     matrix = np.arange(24, dtype=np.float32).reshape(8, 3)
     matrix[4:6] = matrix[6:8] = matrix[:2]
-    first, second = (2, 4), (2, 6)
+    first, second = (2, 4, 0), (2, 6, 0)
     first_copied, second_copied = matrix[:2].copy(), matrix[:2].copy()
     matrix[4, 0] += 1.0  # each thread changes its copies
     matrix[6, 0] += 10.0
@@ -283,14 +312,10 @@ def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink, 
     # the thread's copies of the first own_rows rows, in spare rows after the others
     weights = tuple(np.concatenate([w, np.full((vocab + 3 - len(w), dim), np.nan, np.float32),
                                     w[:own_rows]]) for w in (w_in, w_out, w_tree))
-    own = (own_rows, vocab + 3)
+    own = (own_rows, vocab + 3, 20)
     copied = tuple(w[:own_rows].copy() for w in weights)
-    trained = kernels.train_range((ids, starts), span, weights, own, tables, settings_,
-                                  np.uint64(99), scratch)
-    for w, before in zip(weights, copied):
-        # the copies took every update of those rows; merging hands the changes over
-        np.testing.assert_array_equal(w[:own_rows], before)
-        kernels.merge_own(w, own, before)
+    trained = kernels.train_range((ids, starts), span, weights, own, copied, tables,
+                                  settings_, np.uint64(99), scratch)
     w_in, w_out, w_tree = (w[:len(ref)] for w, ref in zip(weights, reference))
     _reference_train_range(ids, starts, span, reference, tables, settings_, 99)
 

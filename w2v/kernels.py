@@ -12,8 +12,12 @@ With several threads, each thread also trains its own copy of the first rows of 
 matrix: the most frequent words' rows and the Huffman tree nodes nearest the root,
 which every thread writes all the time (shared, those rows bounce between the cores'
 caches). The copies live in spare rows after a matrix's own rows, at ``own_base + r``
-for row r (``own_row``), the same place in every matrix; the driver adds each thread's
-changes into the shared rows after every job (``merge_own``).
+for row r (``own_row``), the same place in every matrix. Every ``merge_words`` corpus
+positions, and at the end of its span, a thread adds what it changed in its copies to
+the shared rows and copies them afresh (``merge_own``; without a lock, Hogwild-style).
+A longer wait lets the threads' changes to a row add up past what either would have
+made seeing the other's: merging only at the end of each 65,536-word job cost CBOW
+0.5 points of analogy accuracy.
 
 Random numbers come from splitmix64 with an explicit state per job, seeded by the
 caller, so a job draws the same numbers whichever thread runs it. Threads share
@@ -64,10 +68,9 @@ def _prefetch(typingctx, array, index):
 
 @kernel(fastmath=True)
 def own_row(r, own):
-    """Where this thread reads and writes row r: own = (own_rows, own_base) puts its
-    copies of rows 0..own_rows-1 at own_base + r. Branch-free."""
-    own_rows, own_base = own
-    return r + own_base * (r < own_rows)
+    """Where this thread reads and writes row r: own = (own_rows, own_base, ...) puts
+    its copies of rows 0..own_rows-1 at own_base + r. Branch-free."""
+    return r + own[1] * (r < own[0])
 
 
 @kernel(fastmath=True)
@@ -75,7 +78,7 @@ def merge_own(matrix, own, base):
     """Add what a thread changed in its own copies (see ``own_row``) since ``base`` (the
     shared rows as it last copied them) to the shared rows; then copy the merged
     rows to its copies and to ``base``."""
-    own_rows, own_base = own
+    own_rows, own_base = own[0], own[1]
     for r in range(own_rows):
         for d in range(matrix.shape[1]):
             merged = matrix[r, d] + (matrix[own_base + r, d] - base[r, d])
@@ -221,7 +224,7 @@ def _own_lines(shape, dtype):
 
 
 @kernel(fastmath=True)
-def train_range(corpus, span, weights, own, tables, settings, seed, scratch):
+def train_range(corpus, span, weights, own, copied, tables, settings, seed, scratch):
     """Train on the centre words at ids[start:end]; returns the number of centre words
     trained (those kept by subsampling that have a context word).
 
@@ -232,8 +235,11 @@ def train_range(corpus, span, weights, own, tables, settings, seed, scratch):
                word vectors, negative sampling's output rows, and hierarchical
                softmax's (one per inner node of the Huffman tree), each with spare
                rows for the threads' copies
-    own      = (own_rows, own_base): this thread's copies of rows 0..own_rows-1 are at
-               own_base + r (``own_row``); (0, 0): none
+    own      = (own_rows, own_base, merge_words): this thread's copies of rows
+               0..own_rows-1 are at own_base + r (``own_row``), merged into the shared
+               rows every merge_words positions and at the end; own_rows 0: none
+    copied   = (in, out, tree): the first own_rows rows of each matrix as the thread last
+               copied them (``merge_own``); the tree's is read only with ``hs``
     tables   = (keep_prob, noise_accept, noise_alias, points, labels, lengths):
                subsampling and noise tables, and each word's Huffman path (``huffman``)
     settings = (cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start,
@@ -261,6 +267,7 @@ def train_range(corpus, span, weights, own, tables, settings, seed, scratch):
     alpha_step = (alpha_end - alpha_start) / max(end - start, 1)
     state, _ = next_random(np.uint64(seed))
     trained = 0
+    next_merge = start + own[2]
 
     s = _sentence_of(sentence_starts, start)
     while s < len(sentence_starts) - 1 and sentence_starts[s] < end:
@@ -291,6 +298,9 @@ def train_range(corpus, span, weights, own, tables, settings, seed, scratch):
             center = kept[i]
             alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
             trained += 1
+            if own[0] > 0 and kept_pos[i] >= next_merge:
+                _merge_copies(weights, own, copied, hs)
+                next_merge = kept_pos[i] + own[2]
             # Three near-copies on purpose: with m a literal 1, LLVM specialises CBOW
             # and the exact path (20% faster CBOW than one shared path).
             if cbow:
@@ -331,7 +341,18 @@ def train_range(corpus, span, weights, own, tables, settings, seed, scratch):
                        alpha, grads, scores)
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, c)
+    if own[0] > 0:
+        _merge_copies(weights, own, copied, hs)
     return trained
+
+
+@kernel(fastmath=True)
+def _merge_copies(weights, own, copied, hs):
+    """merge_own for each matrix in use (the tree only with ``hs``)."""
+    merge_own(weights[0], own, copied[0])
+    merge_own(weights[1], own, copied[1])
+    if hs:
+        merge_own(weights[2], own, copied[2])
 
 
 @kernel(fastmath=True)

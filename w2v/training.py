@@ -32,10 +32,11 @@ from .vocab import EncodedCorpus, Vocabulary, build
 JOB_WORDS = 1 << 16
 # With several threads, each trains its own copy of the first OWN_ROWS rows of every
 # weight matrix (the most frequent words, the tree nodes nearest the root) and adds its
-# changes to the shared rows after each job. Every thread writes those rows all the
-# time; shared, they bounce between the cores' caches, which made two threads slower
-# than one on hosts whose cores share no cache.
+# changes to the shared rows every MERGE_WORDS words. Every thread writes those
+# rows all the time; shared, they bounce between the cores' caches, which made two
+# threads slower than one on hosts whose cores share no cache.
 OWN_ROWS = 1024
+MERGE_WORDS = 4096
 
 
 @dataclass(frozen=True)
@@ -160,24 +161,18 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     trained = weights if config.hs else weights[:2]  # the matrices with spare rows
     local = threading.local()  # each thread's scratch space and copies
     threads_started = itertools.count()
-    merging = threading.Lock()
 
     def run(span, settings, seed) -> int:
         if not hasattr(local, "scratch"):
             local.scratch = kernels.scratch_space(longest, config.window, config.negative,
                                                   config.dim)
             base = words + next(threads_started) * copies
-            local.own = (copies, base)
-            with merging:  # the thread's copies, and the rows as it copied them
-                for w in trained:
-                    w[base:base + copies] = w[:copies]
-                local.copied = [w[:copies].copy() for w in trained]
-        kernels.train_range(corpus, span, weights, local.own, tables, settings,
-                            np.uint64(seed), local.scratch)
-        if copies:
-            with merging:
-                for w, copied in zip(trained, local.copied):
-                    kernels.merge_own(w, local.own, copied)
+            local.own = (copies, base, MERGE_WORDS)
+            for w in trained:  # the thread's copies, and the rows as it copied them
+                w[base:base + copies] = w[:copies]
+            local.copied = tuple(w[:copies].copy() for w in weights)
+        kernels.train_range(corpus, span, weights, local.own, local.copied, tables,
+                            settings, np.uint64(seed), local.scratch)
         return span[1] - span[0]
 
     report = on_progress or (lambda progress: None)
