@@ -5,9 +5,11 @@ import lzma
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from w2v import vocab
-from w2v.corpus import text_blocks
+from w2v import corpus, vocab
+from w2v.corpus import stretches, text_blocks
 from w2v.errors import CorpusError, VocabularyError
 
 
@@ -53,7 +55,8 @@ def test_lines_become_sentences_whatever_the_blocks(tmp_path, monkeypatch, block
     text = "alpha beta\ngamma\n\n delta  epsilon zeta\neta beta\n\n"
     path = tmp_path / "c.txt"
     path.write_text(text)
-    monkeypatch.setattr(vocab, "text_blocks", lambda c: text_blocks(c, block_bytes=block))
+    monkeypatch.setattr(vocab, "text_blocks",
+                        lambda c, stretch=None: text_blocks(c, block_bytes=block, stretch=stretch))
     v, enc = vocab.build(path, min_count=1)
     assert _sentences(v, enc) == [line.split() for line in text.split("\n") if line.split()]
 
@@ -85,6 +88,57 @@ def test_many_distinct_words_grow_the_table(tmp_path):
     assert v.words == words  # all tied at 2: order of first appearance
     assert enc.ids.tolist() == list(range(100_000)) + list(range(100_000))[::-1]
     assert enc.sentence_starts.tolist() == [0, 100_000, 200_000]
+
+
+def _same_build(path, threads, min_count=1):
+    """build with one thread and with ``threads``, whatever the file's size."""
+    one = vocab.build(path, min_count=min_count)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(corpus, "PARALLEL_BYTES", 1)
+        assert len(stretches(path, threads)) == threads
+        several = vocab.build(path, min_count=min_count, threads=threads)
+    for (v1, e1), (v2, e2) in [(one, several)]:
+        assert v1.words == v2.words
+        assert v1.counts.tolist() == v2.counts.tolist()
+        assert e1.ids.tolist() == e2.ids.tolist()
+        assert e1.sentence_starts.tolist() == e2.sentence_starts.tolist()
+        assert e1.raw_tokens == e2.raw_tokens
+
+
+_WORD = st.sampled_from(["a", "bb", "the", "é", "日本", "x" * 40, "<ff>"])  # <ff>: a 0xff byte
+_GAP = st.sampled_from([" ", "\n", "  ", "\t", " \n ", "\n\n", "\r\n"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_WORD, _GAP), min_size=1, max_size=200), st.integers(2, 4))
+def test_threads_reading_stretches_give_the_ids_of_one_pass(tmp_path_factory, pieces, threads):
+    path = tmp_path_factory.mktemp("c") / "c.txt"
+    path.write_bytes("".join(w + g for w, g in pieces).encode("utf-8")
+                     .replace(b"<ff>", b"\xff"))
+    _same_build(path, threads)
+
+
+def test_threads_merge_tables_that_must_grow(tmp_path):
+    words = [f"word{i}" for i in range(100_000)]
+    path = tmp_path / "c.txt"
+    path.write_text(" ".join(words) + "\n" + " ".join(words[::-1]) + "\n" + "word7 " * 999)
+    _same_build(path, 3)
+    _same_build(path, 2, min_count=2)
+
+
+def test_stretches_cut_a_file_just_after_whitespace(tmp_path, monkeypatch):
+    text = b"alpha beta\ngamma\n\n delta  epsilon zeta\neta" * 50
+    path = tmp_path / "c.txt"
+    path.write_bytes(text)
+    assert stretches(path, 3) == [None]  # small: one reader
+    monkeypatch.setattr(corpus, "PARALLEL_BYTES", 1)
+    parts = stretches(path, 3)
+    assert parts[0][0] == 0 and parts[-1][1] == len(text) and len(parts) == 3
+    for (_, end), (start, _) in zip(parts, parts[1:]):
+        assert end == start and text[start - 1:start].isspace()
+    assert b"".join(b"".join(bytes(b) for b in text_blocks(path, block_bytes=16, stretch=s))
+                    for s in parts) == text
+    assert stretches(tmp_path / "c.txt", 1) == [None]
 
 
 def test_a_single_huge_line_is_read_whole(tmp_path):

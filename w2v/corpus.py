@@ -26,6 +26,7 @@ import numpy as np
 from .errors import CorpusError
 
 BLOCK_BYTES = 1 << 22
+PARALLEL_BYTES = 1 << 23  # plain files this large are read by several threads (stretches)
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
@@ -52,10 +53,32 @@ def size_hint(corpus: Corpus) -> int:
     return 0
 
 
-def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES) -> Iterator[np.ndarray]:
+def stretches(corpus: Corpus, parts: int) -> list[tuple[int, int] | None]:
+    """Byte ranges that cut a plain file of at least PARALLEL_BYTES into ``parts``
+    stretches of about equal size, each starting just after a whitespace byte (so no
+    token is cut), for ``text_blocks``; [None] (the whole corpus at once) otherwise."""
+    size = size_hint(corpus)
+    if parts < 2 or size < PARALLEL_BYTES:
+        return [None]
+    cuts = [0]
+    with _open(corpus) as stream:
+        for k in range(1, parts):
+            stream.seek(size * k // parts)
+            probe = np.frombuffer(stream.read(1 << 16), dtype=np.uint8)
+            spaces = np.flatnonzero((probe == 32) | ((probe >= 9) & (probe <= 13)))
+            if not len(spaces):  # a token over 64 KiB: not worth cutting around
+                return [None]
+            cuts.append(size * k // parts + int(spaces[0]) + 1)
+    cuts.append(size)
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES,
+                stretch: tuple[int, int] | None = None) -> Iterator[np.ndarray]:
     """The corpus bytes as uint8 arrays of about ``block_bytes``, each cut just after a
     whitespace byte (but the last), so no token spans two blocks; a line may. A block
-    is a view of a reused buffer: it is valid until the next one is asked for."""
+    is a view of a reused buffer: it is valid until the next one is asked for. With a
+    ``stretch`` (from ``stretches``), only those bytes of the file."""
     if not isinstance(corpus, (str, os.PathLike)):
         for chunk in _sentence_chunks(corpus):
             yield np.frombuffer(chunk, dtype=np.uint8)
@@ -64,11 +87,17 @@ def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES) -> Iterator[np.n
     buf = np.empty(block_bytes, dtype=np.uint8)
     carry = 0  # bytes of an unfinished token kept at the front of buf
     with _open(corpus) as stream:
+        left = -1  # bytes of the stretch still to read; -1: read to the end
+        if stretch is not None:
+            stream.seek(stretch[0])
+            left = stretch[1] - stretch[0]
         while True:
             if carry == len(buf):  # one token longer than the buffer so far
                 buf = np.concatenate([buf, np.empty_like(buf)])
+            room = memoryview(buf)[carry:] if left < 0 else memoryview(buf)[carry:carry + left]
             try:
-                got = stream.readinto(memoryview(buf)[carry:])
+                got = stream.readinto(room) if len(room) else 0
+                left -= got if left > 0 else 0
             except _READ_ERRORS as exc:
                 raise CorpusError(f"cannot read {name}: {_reason(exc)}") from None
             if not got:

@@ -32,11 +32,13 @@ if FunctionCache is not None:
                 return self._load_overload(sig, target_context)
 
 
-def kernel(function=None, *, fastmath: bool = False):
-    """Compile ``function`` with Numba: cached on disk, nogil, no runtime allocation."""
+def kernel(function=None, *, fastmath: bool = False, inline: bool = False):
+    """Compile ``function`` with Numba: cached on disk, nogil, no runtime allocation;
+    with ``inline``, into each caller (Numba's inline="always")."""
 
     def compile_lazily(function):
-        dispatcher = njit(cache=True, nogil=True, fastmath=fastmath, _nrt=False)(function)
+        dispatcher = njit(cache=True, nogil=True, fastmath=fastmath, _nrt=False,
+                          inline="always" if inline else "never")(function)
         if FunctionCache is not None and isinstance(getattr(dispatcher, "_cache", None),
                                                     FunctionCache):
             dispatcher._cache = _LeanCache(function)

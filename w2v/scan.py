@@ -4,7 +4,8 @@ with no Python object per token. Imports only w2v.jit; the caller allocates ever
 The table state is a tuple of arrays (table, hashes, offsets, lengths, counts, arena)
 plus ``counters = [distinct tokens, arena bytes used]``: token ``k``'s bytes are
 ``arena[offsets[k]:offsets[k] + lengths[k]]`` and it occurred ``counts[k]`` times.
-``Scanner`` in vocab.py owns this state and grows it when ``encode_block`` stops for room.
+``Scanner`` in vocab.py owns this state and grows it when ``encode_block`` (or
+``absorb``) stops for room.
 """
 
 import numpy as np
@@ -29,10 +30,7 @@ def encode_block(data, start, tables, counters, out_ids, out_line_ends):
     is new, when the table is out of room. Returns (stop position, ids written,
     line ends written); stop == len(data) when the block is done.
     """
-    table, hashes, offsets, lengths, counts, arena = tables
-    n_words = counters[0]
-    used = counters[1]
-    mask = len(table) - 1
+    counts = tables[4]
     n = len(data)
     n_out = 0
     n_ends = 0
@@ -52,43 +50,66 @@ def encode_block(data, start, tables, counters, out_ids, out_line_ends):
         while j < n and not _is_space(data[j]):
             h = (h ^ np.uint64(data[j])) * _FNV_PRIME
             j += 1
-        length = j - i
-        slot = np.int64(h & np.uint64(mask))
-        while True:
-            word = table[slot]
-            if word < 0:
-                if n_words == len(hashes) or used + length > len(arena):
-                    counters[0] = n_words
-                    counters[1] = used
-                    return i, n_out, n_ends
-                word = n_words
-                n_words += 1
-                table[slot] = word
-                hashes[word] = h
-                offsets[word] = used
-                lengths[word] = length
-                counts[word] = 0
-                for k in range(length):
-                    arena[used + k] = data[i + k]
-                used += length
-                break
-            if hashes[word] == h and lengths[word] == length:
-                same = True
-                base = offsets[word]
-                for k in range(length):
-                    if arena[base + k] != data[i + k]:
-                        same = False
-                        break
-                if same:
-                    break
-            slot = (slot + 1) & mask
+        word = _find_or_add(tables, counters, data, i, j - i, h)
+        if word < 0:
+            return i, n_out, n_ends
         out_ids[n_out] = word
         counts[word] += 1
         n_out += 1
         i = j
-    counters[0] = n_words
-    counters[1] = used
     return n, n_out, n_ends
+
+
+@kernel(inline=True)  # in encode_block's loop: a call per token cost 25%
+def _find_or_add(tables, counters, source, start, length, h):
+    """The id of the token source[start:start + length], whose hash is h, added with a
+    count of 0 if it is new; -1 if it is new and the table is out of room."""
+    table, hashes, offsets, lengths, counts, arena = tables
+    mask = len(table) - 1
+    slot = np.int64(h & np.uint64(mask))
+    while True:
+        word = table[slot]
+        if word < 0:
+            word = counters[0]
+            used = counters[1]
+            if word == len(hashes) or used + length > len(arena):
+                return -1
+            table[slot] = word
+            hashes[word] = h
+            offsets[word] = used
+            lengths[word] = length
+            counts[word] = 0
+            for k in range(length):
+                arena[used + k] = source[start + k]
+            counters[0] = word + 1
+            counters[1] = used + length
+            return word
+        if hashes[word] == h and lengths[word] == length:
+            same = True
+            base = offsets[word]
+            for k in range(length):
+                if arena[base + k] != source[start + k]:
+                    same = False
+                    break
+            if same:
+                return word
+        slot = (slot + 1) & mask
+
+
+@kernel
+def absorb(tables, counters, other, other_words, start, mapping):
+    """Add another table's tokens start..other_words-1 (``other`` = its (hashes,
+    offsets, lengths, counts, arena)), in their order, with their counts:
+    mapping[k] = this table's id for its token k. Returns how many of its tokens are
+    done: other_words, or fewer when this table is out of room."""
+    hashes, offsets, lengths, counts, arena = other
+    for k in range(start, other_words):
+        word = _find_or_add(tables, counters, arena, offsets[k], lengths[k], hashes[k])
+        if word < 0:
+            return k
+        tables[4][word] += counts[k]
+        mapping[k] = word
+    return other_words
 
 
 @kernel

@@ -87,7 +87,7 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
         previous = Vocabulary(init.words, np.asarray(init.counts, dtype=np.int64))
     vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
                            config.max_final_vocab, known=vocabulary, extend=previous,
-                           add_words=update_vocab)
+                           add_words=update_vocab, threads=config.workers)
     weights = None if init is None else _carried_weights(init, vocab, config)
     epoch_done = None
     if on_epoch is not None:

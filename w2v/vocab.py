@@ -14,14 +14,16 @@ with ``lowercase``, lowercase) to the same word are merged and their counts adde
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import scan
 from .config import NOISE_EXPONENT
-from .corpus import Corpus, describe, size_hint, text_blocks
+from .corpus import Corpus, describe, size_hint, stretches, text_blocks
 from .errors import CorpusError, VocabularyError
 from .formats import atomic_write
 from .vectors import first_positions
@@ -72,15 +74,16 @@ class EncodedCorpus:
 def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
           lowercase: bool = False, max_final_vocab: int | None = None,
           known: Vocabulary | None = None, extend: Vocabulary | None = None,
-          add_words: bool = False) -> tuple[Vocabulary, EncodedCorpus]:
+          add_words: bool = False, threads: int = 1) -> tuple[Vocabulary, EncodedCorpus]:
     """Count, prune and sort the vocabulary, and encode the corpus, in one pass.
 
     ``max_final_vocab`` raises ``min_count`` as little as needed to keep at most that
     many words (gensim's rule: words tied at the cut all go). With ``known`` (a
     vocabulary file's words and counts) the corpus is only encoded: its words outside
     ``known`` are dropped, and ``known``'s counts are used, pruned the same way.
+    ``threads``: see ``read_tokens``.
     """
-    scanner, line_ends = read_tokens(corpus)
+    scanner, line_ends = read_tokens(corpus, threads=threads)
     provisional = scanner.ids[:scanner.seen]
     raw_counts = scanner.counts()
 
@@ -134,23 +137,49 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
                                 raw_tokens=raw_tokens)
 
 
-def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None
-                ) -> tuple[Scanner, np.ndarray]:
+def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
+                threads: int = 1) -> tuple[Scanner, np.ndarray]:
     """Tokenise all of ``corpus``: a ``Scanner`` whose ``ids[:seen]`` are the provisional
     ids of every token, and the line ends (for each line break, how many tokens come
     before it). ``on_block(bytes)`` follows the reading. Raises ``CorpusError`` when the
-    corpus has no words."""
-    # English text averages about 6 bytes a token with its space; a denser corpus just
-    # makes ``ids`` grow once or twice.
-    scanner = Scanner(tokens_hint=size_hint(corpus) // 5 + 1)
-    line_ends = [np.empty(0, np.int64)]
-    for block in text_blocks(corpus):
-        line_ends.append(scanner.encode(block))
-        if on_block is not None:
-            on_block(len(block))
+    corpus has no words.
+
+    With ``threads`` > 1, a large plain file is cut into that many stretches
+    (``corpus.stretches``), each tokenised by a thread of its own into a table of its
+    own; the tables are then merged in corpus order, so the ids are the same as one
+    thread's."""
+    reading = threading.Lock()
+
+    def scan_stretch(stretch: tuple[int, int] | None) -> tuple[Scanner, np.ndarray]:
+        size = size_hint(corpus) if stretch is None else stretch[1] - stretch[0]
+        # English text averages about 6 bytes a token with its space; a denser corpus
+        # just makes ``ids`` grow once or twice.
+        scanner = Scanner(tokens_hint=size // 5 + 1)
+        line_ends = [np.empty(0, np.int64)]
+        for block in text_blocks(corpus, stretch=stretch):
+            line_ends.append(scanner.encode(block))
+            if on_block is not None:
+                with reading:
+                    on_block(len(block))
+        return scanner, np.concatenate(line_ends)
+
+    parts = stretches(corpus, threads)
+    if len(parts) == 1:
+        scanner, line_ends = scan_stretch(parts[0])
+    else:
+        with ThreadPoolExecutor(len(parts)) as pool:
+            scanned = list(pool.map(scan_stretch, parts))
+        scanner = scanned[0][0]
+        ends = []
+        for other, other_ends in scanned:
+            if other is not scanner:
+                other_ends = other_ends + scanner.seen
+                scanner.append(other)
+            ends.append(other_ends)
+        line_ends = np.concatenate(ends)
     if scanner.seen == 0:
         raise CorpusError(f"{describe(corpus)} is empty: it has no words")
-    return scanner, np.concatenate(line_ends)
+    return scanner, line_ends
 
 
 def _extend(old: Vocabulary, words: list[str], counts: np.ndarray, raw_to_word: np.ndarray,
@@ -250,10 +279,7 @@ class Scanner:
     def encode(self, data: np.ndarray) -> np.ndarray:
         """Append the provisional ids of a block of text (uint8) to ``ids``; return the
         positions in ``ids`` at which its lines end."""
-        if self.seen + len(data) // 2 + 1 > len(self.ids):
-            grown = np.empty(max(2 * len(self.ids), self.seen + len(data)), dtype=np.int32)
-            grown[:self.seen] = self.ids[:self.seen]  # only written pages become memory
-            self.ids = grown
+        self._room_for(len(data) // 2 + 1)
         ends = np.empty(np.count_nonzero(data == 10), dtype=np.int64)
         pos = n_ends = 0
         while True:
@@ -267,6 +293,32 @@ class Scanner:
             if pos == len(data):
                 return ends[:n_ends]
             self._grow(need_bytes=len(data) - pos)
+
+    def append(self, other: Scanner) -> None:
+        """Append another scanner's ids (of text that follows this scanner's), taking its
+        tokens into this table, new ones numbered in their order of first appearance."""
+        words = int(other.counters[0])
+        mapping = np.empty(words, dtype=np.int32)
+        other_table = (other.hashes, other.offsets, other.lengths, other.counts_,
+                       other.arena)
+        done = 0
+        while True:
+            tables = (self.table, self.hashes, self.offsets, self.lengths, self.counts_,
+                      self.arena)
+            done = scan.absorb(tables, self.counters, other_table, words, done, mapping)
+            if done == words:
+                break
+            self._grow(need_bytes=int(other.counters[1]))
+        self._room_for(other.seen)
+        np.take(mapping, other.ids[:other.seen], out=self.ids[self.seen:self.seen + other.seen])
+        self.seen += other.seen
+
+    def _room_for(self, tokens: int) -> None:
+        """Make ``ids`` hold at least ``tokens`` more."""
+        if self.seen + tokens > len(self.ids):
+            grown = np.empty(max(2 * len(self.ids), self.seen + tokens), dtype=np.int32)
+            grown[:self.seen] = self.ids[:self.seen]  # only written pages become memory
+            self.ids = grown
 
     def _grow(self, need_bytes: int) -> None:
         words, used = int(self.counters[0]), int(self.counters[1])

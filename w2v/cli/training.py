@@ -166,7 +166,7 @@ def vocab_command(corpus: str, output: str | None, **options) -> None:
 
     config = TrainConfig(**options)  # checks the values
     vocabulary, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
-                                config.max_final_vocab)
+                                config.max_final_vocab, threads=config.workers)
     sentences = len(encoded.sentence_starts) - 1
     if output:
         formats.check_output_path(output)
