@@ -151,9 +151,11 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
     reading = threading.Lock()
 
     def scan_stretch(stretch: tuple[int, int] | None) -> tuple[Scanner, np.ndarray]:
-        size = size_hint(corpus) if stretch is None else stretch[1] - stretch[0]
         # English text averages about 6 bytes a token with its space; a denser corpus
-        # just makes ``ids`` grow once or twice.
+        # just makes ``ids`` grow once or twice. The first stretch's scanner takes in
+        # the others' ids, so its room is the whole file's (unwritten pages cost nothing).
+        first = stretch is None or stretch[0] == 0
+        size = size_hint(corpus) if first else stretch[1] - stretch[0]
         scanner = Scanner(tokens_hint=size // 5 + 1)
         line_ends = [np.empty(0, np.int64)]
         for block in text_blocks(corpus, stretch=stretch):
@@ -280,7 +282,7 @@ class Scanner:
         """Append the provisional ids of a block of text (uint8) to ``ids``; return the
         positions in ``ids`` at which its lines end."""
         self._room_for(len(data) // 2 + 1)
-        ends = np.empty(np.count_nonzero(data == 10), dtype=np.int64)
+        ends = np.empty(len(data), dtype=np.int64)  # pages never written cost nothing
         pos = n_ends = 0
         while True:
             tables = (self.table, self.hashes, self.offsets, self.lengths, self.counts_,
