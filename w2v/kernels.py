@@ -8,16 +8,18 @@ Names, mapped once to word2vec.c's:
                    or the mean of the window's rows (CBOW)
   grads (neu1e)    the error accumulated for each row of ``inputs``
 
-With several threads, each thread also trains its own copy of the first rows of every
-matrix: the most frequent words' rows and the Huffman tree nodes nearest the root,
-which every thread writes all the time (shared, those rows bounce between the cores'
-caches). The copies live in spare rows after a matrix's own rows, at ``own_base + r``
-for row r (``own_row``), the same place in every matrix. Every ``merge_words`` corpus
-positions, and at the end of its span, a thread adds what it changed in its copies to
-the shared rows and copies them afresh (``merge_own``; without a lock, Hogwild-style).
+With several threads, each thread also trains its own copy of the first rows of
+``w_in`` and ``w_out``: the most frequent words' rows, which every thread writes all
+the time (shared, those rows bounce between the cores' caches). The copies live in
+spare rows after the words' rows, at ``own_base + r`` for row r (``own_row``). Every
+``merge_words`` corpus positions, and at the end of its span, a thread adds what it
+changed in its copies to the shared rows and copies them afresh (``merge_own``; without
+a lock, Hogwild-style).
 A longer wait lets the threads' changes to a row add up past what either would have
 made seeing the other's: merging only at the end of each 65,536-word job cost CBOW
-0.5 points of analogy accuracy.
+0.5 points of analogy accuracy. The Huffman tree's rows are not copied: its root is on
+every path, and copies of it merged every 4,096 words cost hierarchical softmax
+skip-gram 0.8 points.
 
 Random numbers come from splitmix64 with an explicit state per job, seeded by the
 caller, so a job draws the same numbers whichever thread runs it. Threads share
@@ -238,8 +240,8 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
     own      = (own_rows, own_base, merge_words): this thread's copies of rows
                0..own_rows-1 are at own_base + r (``own_row``), merged into the shared
                rows every merge_words positions and at the end; own_rows 0: none
-    copied   = (in, out, tree): the first own_rows rows of each matrix as the thread last
-               copied them (``merge_own``); the tree's is read only with ``hs``
+    copied   = (in, out): the first own_rows rows of w_in and w_out as the thread last
+               copied them (``merge_own``)
     tables   = (keep_prob, noise_accept, noise_alias, points, labels, lengths):
                subsampling and noise tables, and each word's Huffman path (``huffman``)
     settings = (cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start,
@@ -299,7 +301,7 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
             alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
             trained += 1
             if own[0] > 0 and kept_pos[i] >= next_merge:
-                _merge_copies(weights, own, copied, hs)
+                _merge_copies(weights, own, copied)
                 next_merge = kept_pos[i] + own[2]
             # Three near-copies on purpose: with m a literal 1, LLVM specialises CBOW
             # and the exact path (20% faster CBOW than one shared path).
@@ -342,17 +344,15 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, c)
     if own[0] > 0:
-        _merge_copies(weights, own, copied, hs)
+        _merge_copies(weights, own, copied)
     return trained
 
 
 @kernel(fastmath=True)
-def _merge_copies(weights, own, copied, hs):
-    """merge_own for each matrix in use (the tree only with ``hs``)."""
+def _merge_copies(weights, own, copied):
+    """merge_own for w_in and w_out."""
     merge_own(weights[0], own, copied[0])
     merge_own(weights[1], own, copied[1])
-    if hs:
-        merge_own(weights[2], own, copied[2])
 
 
 @kernel(fastmath=True)
@@ -394,8 +394,8 @@ def _learn(inputs, m, center, weights, own, tables, hs, targets, ns_labels, coun
         for d in range(inputs.shape[1]):
             grads[c, d] = 0.0
     if hs:
-        output_update(inputs, m, w_tree, points[center], own, labels[center], lengths[center],
-                      alpha, True, grads, scores)
+        output_update(inputs, m, w_tree, points[center], (0, 0, 0), labels[center],
+                      lengths[center], alpha, True, grads, scores)
     if count > 0:
         output_update(inputs, m, w_out, targets, own, ns_labels, count, alpha, False, grads,
                       scores)

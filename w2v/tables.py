@@ -50,8 +50,6 @@ def huffman(counts):
     """word2vec.c's Huffman tree over words sorted by descending count: for each word,
     the inner nodes from the root to its leaf (``points``, indices into the
     (words - 1)-row output matrix) and the branch taken at each (``codes``, 0 or 1).
-    Inner nodes are numbered from the root (0) down, so the nodes on the most paths
-    come first, as the most frequent words do in the other matrices.
 
     Returns (points int32 (words x depth), labels float32 (words x depth): 1 - code,
     the target hierarchical softmax learns at each node, lengths int32 (words)).
@@ -102,8 +100,7 @@ def _huffman_tree(count, parent, branch, depth, n):
 
 @kernel
 def _huffman_paths(parent, branch, n, points, labels):
-    """Fill each word's path, root first: inner node indices (0 for the root, counting
-    down the order nodes were made) and labels."""
+    """Fill each word's path, root first: inner node indices (node - n) and labels."""
     for word in range(n):
         length = 0
         node = word
@@ -113,5 +110,5 @@ def _huffman_paths(parent, branch, n, points, labels):
         node = word
         for k in range(length - 1, -1, -1):
             labels[word, k] = 1.0 - branch[node]
-            points[word, k] = 2 * n - 2 - parent[node]
+            points[word, k] = parent[node] - n
             node = parent[node]

@@ -30,9 +30,9 @@ from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build
 
 JOB_WORDS = 1 << 16
-# With several threads, each trains its own copy of the first OWN_ROWS rows of every
-# weight matrix (the most frequent words, the tree nodes nearest the root) and adds its
-# changes to the shared rows every MERGE_WORDS words. Every thread writes those
+# With several threads, each trains its own copy of the first OWN_ROWS rows of w_in
+# and w_out (the most frequent words) and adds its changes to the shared rows every
+# MERGE_WORDS words. Every thread writes those
 # rows all the time; shared, they bounce between the cores' caches, which made two
 # threads slower than one on hosts whose cores share no cache.
 OWN_ROWS = 1024
@@ -122,8 +122,7 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     copies = own_rows(words, config)
     w_in, w_out = weights if weights is not None else initial_weights(words, config)
     if config.hs:  # one row per inner node of the Huffman tree, zero as word2vec.c's syn1
-        # (and one unused, so that the spare rows start where the other matrices' do)
-        w_tree = np.zeros_like(w_in)
+        w_tree = np.zeros((max(words - 1, 1), config.dim), dtype=np.float32)
         tree = huffman(vocab.counts)
     else:  # placeholders of the right types, never read
         w_tree = np.zeros((1, config.dim), dtype=np.float32)
@@ -158,7 +157,6 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
 
     longest = int(np.diff(cuts).max())
     weights = (w_in, w_out, w_tree)
-    trained = weights if config.hs else weights[:2]  # the matrices with spare rows
     local = threading.local()  # each thread's scratch space and copies
     threads_started = itertools.count()
 
@@ -168,9 +166,9 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                                                   config.dim)
             base = words + next(threads_started) * copies
             local.own = (copies, base, MERGE_WORDS)
-            for w in trained:  # the thread's copies, and the rows as it copied them
+            for w in (w_in, w_out):  # the thread's copies, and the rows as copied
                 w[base:base + copies] = w[:copies]
-            local.copied = tuple(w[:copies].copy() for w in weights)
+            local.copied = (w_in[:copies].copy(), w_out[:copies].copy())
         kernels.train_range(corpus, span, weights, local.own, local.copied, tables,
                             settings, np.uint64(seed), local.scratch)
         return span[1] - span[0]
