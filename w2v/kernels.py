@@ -9,17 +9,17 @@ Names, mapped once to word2vec.c's:
   grads (neu1e)    the error accumulated for each row of ``inputs``
 
 With several threads, each thread also trains its own copy of the first rows of
-``w_in`` and ``w_out``: the most frequent words' rows, which every thread writes all
-the time (shared, those rows bounce between the cores' caches). The copies live in
-spare rows after the words' rows, at ``own_base + r`` for row r (``own_row``). Every
-``merge_words`` corpus positions, and at the end of its span, a thread adds what it
-changed in its copies to the shared rows and copies them afresh (``merge_own``; without
-a lock, Hogwild-style).
-A longer wait lets the threads' changes to a row add up past what either would have
-made seeing the other's: merging only at the end of each 65,536-word job cost CBOW
-0.5 points of analogy accuracy. The Huffman tree's rows are not copied: its root is on
-every path, and copies of it merged every 4,096 words cost hierarchical softmax
-skip-gram 0.8 points.
+``w_out``: the output rows of the most frequent words, which negative sampling draws
+all the time, so that every thread writes them all the time (shared, those rows bounce
+between the cores' caches). The copies live in spare rows after the words' rows, at
+``own_base + r`` for row r (``own_row``). Every ``merge_words`` corpus positions, and at
+the end of its span, a thread adds what it changed in its copies to the shared rows
+and copies them afresh (``merge_own``; without a lock, Hogwild-style). A longer wait
+lets the threads' changes to a row add up past what either would have made seeing the
+other's: merging only at the end of each 65,536-word job cost CBOW 0.5 points of
+analogy accuracy. Copies of the input rows (of frequent context words) and of the
+Huffman tree's rows near the root, merged every 4,096 words, cost hierarchical
+softmax skip-gram 0.8 points, so those rows stay shared.
 
 Random numbers come from splitmix64 with an explicit state per job, seeded by the
 caller, so a job draws the same numbers whichever thread runs it. Threads share
@@ -238,10 +238,11 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                softmax's (one per inner node of the Huffman tree), each with spare
                rows for the threads' copies
     own      = (own_rows, own_base, merge_words): this thread's copies of rows
-               0..own_rows-1 are at own_base + r (``own_row``), merged into the shared
-               rows every merge_words positions and at the end; own_rows 0: none
-    copied   = (in, out): the first own_rows rows of w_in and w_out as the thread last
-               copied them (``merge_own``)
+               0..own_rows-1 of w_out are at own_base + r (``own_row``), merged into
+               the shared rows every merge_words positions and at the end; own_rows 0:
+               none
+    copied   = the first own_rows rows of w_out as the thread last copied them
+               (``merge_own``)
     tables   = (keep_prob, noise_accept, noise_alias, points, labels, lengths):
                subsampling and noise tables, and each word's Huffman path (``huffman``)
     settings = (cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start,
@@ -285,7 +286,7 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
             n += unit_float(bits) < keep_prob[word]
         for i in range(n):
             if i + window + 2 < n:  # the input row that enters the window two words on
-                prefetch_row(w_in, own_row(kept[i + window + 2], own))
+                prefetch_row(w_in, kept[i + window + 2])
             reach = window
             if shrink:
                 state, bits = next_random(state)
@@ -293,7 +294,7 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
             m = 0
             for j in range(max(i - reach, 0), min(i + reach + 1, n)):
                 if j != i:
-                    contexts[m] = own_row(kept[j], own)  # rows of w_in
+                    contexts[m] = kept[j]
                     m += 1
             if m == 0:
                 continue
@@ -301,7 +302,7 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
             alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
             trained += 1
             if own[0] > 0 and kept_pos[i] >= next_merge:
-                _merge_copies(weights, own, copied)
+                merge_own(weights[1], own, copied)
                 next_merge = kept_pos[i] + own[2]
             # Three near-copies on purpose: with m a literal 1, LLVM specialises CBOW
             # and the exact path (20% faster CBOW than one shared path).
@@ -344,15 +345,8 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                 for c in range(m):
                     _add_row(w_in[contexts[c]], grads, c)
     if own[0] > 0:
-        _merge_copies(weights, own, copied)
+        merge_own(weights[1], own, copied)
     return trained
-
-
-@kernel(fastmath=True)
-def _merge_copies(weights, own, copied):
-    """merge_own for w_in and w_out."""
-    merge_own(weights[0], own, copied[0])
-    merge_own(weights[1], own, copied[1])
 
 
 @kernel(fastmath=True)

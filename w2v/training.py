@@ -30,11 +30,11 @@ from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build
 
 JOB_WORDS = 1 << 16
-# With several threads, each trains its own copy of the first OWN_ROWS rows of w_in
-# and w_out (the most frequent words) and adds its changes to the shared rows every
-# MERGE_WORDS words. Every thread writes those
-# rows all the time; shared, they bounce between the cores' caches, which made two
-# threads slower than one on hosts whose cores share no cache.
+# With several threads, each trains its own copy of the first OWN_ROWS rows of w_out
+# (the most frequent words' output rows, which negative sampling draws all the time)
+# and adds its changes to the shared rows every MERGE_WORDS words. Every thread writes
+# those rows all the time; shared, they bounce between the cores' caches, which made
+# two threads slower than one on hosts whose cores share no cache.
 OWN_ROWS = 1024
 MERGE_WORDS = 4096
 
@@ -166,9 +166,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                                                   config.dim)
             base = words + next(threads_started) * copies
             local.own = (copies, base, MERGE_WORDS)
-            for w in (w_in, w_out):  # the thread's copies, and the rows as copied
-                w[base:base + copies] = w[:copies]
-            local.copied = (w_in[:copies].copy(), w_out[:copies].copy())
+            w_out[base:base + copies] = w_out[:copies]  # the thread's copies,
+            local.copied = w_out[:copies].copy()  # and the rows as it copied them
         kernels.train_range(corpus, span, weights, local.own, local.copied, tables,
                             settings, np.uint64(seed), local.scratch)
         return span[1] - span[0]
@@ -183,8 +182,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
             done += job_words
             report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
         if on_epoch is not None:
-            on_epoch(phase[-1] + 1, w_in[:words])
-    return w_in[:words], w_out[:words]
+            on_epoch(phase[-1] + 1, w_in)
+    return w_in, w_out[:words]
 
 
 def own_rows(words: int, config: TrainConfig) -> int:
@@ -192,21 +191,15 @@ def own_rows(words: int, config: TrainConfig) -> int:
     return min(OWN_ROWS, words - 1) if config.workers > 1 else 0
 
 
-def spare_rows(words: int, config: TrainConfig) -> int:
-    """Rows after the words' rows in every weight matrix, for the threads' copies."""
-    return config.workers * own_rows(words, config)
-
-
 def initial_weights(words: int, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Input vectors uniform in [-0.5 / dim, 0.5 / dim) (word2vec.c's), output zero;
-    each with ``spare_rows`` rows more, for the training threads."""
-    spare = spare_rows(words, config)
+    """Input vectors uniform in [-0.5 / dim, 0.5 / dim) (word2vec.c's), output zero,
+    with spare rows after the words' for the threads' copies (``own_rows`` each)."""
     rng = np.random.default_rng(config.seed)
-    w_in = np.empty((words + spare, config.dim), dtype=np.float32)
-    rng.random(out=w_in[:words], dtype=np.float32)
-    w_in[:words] -= 0.5
-    w_in[:words] /= config.dim
-    return w_in, np.zeros_like(w_in)
+    w_in = rng.random((words, config.dim), dtype=np.float32)
+    w_in -= 0.5
+    w_in /= config.dim
+    spare = config.workers * own_rows(words, config)
+    return w_in, np.zeros((words + spare, config.dim), dtype=np.float32)
 
 
 def _carried_weights(init: KeyedVectors, vocab: Vocabulary,
@@ -216,7 +209,7 @@ def _carried_weights(init: KeyedVectors, vocab: Vocabulary,
     w_in, w_out = initial_weights(len(vocab), config)
     rows = np.array([init.index.get(w, -1) for w in vocab.words], dtype=np.int64)
     old = rows >= 0
-    w_in[:len(vocab)][old] = init.vectors[rows[old]]
+    w_in[old] = init.vectors[rows[old]]
     w_out[:len(vocab)][old] = init.output_weights[rows[old]]
     return w_in, w_out
 
