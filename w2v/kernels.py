@@ -235,8 +235,8 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                ends as at sentence ends
     weights  = (w_in, w_out, w_tree): float32 (vocab, dim), updated in place: the
                word vectors, negative sampling's output rows, and hierarchical
-               softmax's (one per inner node of the Huffman tree), each with spare
-               rows for the threads' copies
+               softmax's (one per inner node of the Huffman tree); w_out with spare
+               rows after the words' for the threads' copies (``own``)
     own      = (own_rows, own_base, merge_words): this thread's copies of rows
                0..own_rows-1 of w_out are at own_base + r (``own_row``), merged into
                the shared rows every merge_words positions and at the end; own_rows 0:

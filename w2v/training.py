@@ -121,6 +121,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     words = len(vocab)
     copies = own_rows(words, config)
     w_in, w_out = weights if weights is not None else initial_weights(words, config)
+    if len(w_out) < words + config.workers * copies:  # the kernels would write past it
+        raise ValueError("w_out lacks the spare rows that initial_weights gives it")
     if config.hs:  # one row per inner node of the Huffman tree, zero as word2vec.c's syn1
         w_tree = np.zeros((max(words - 1, 1), config.dim), dtype=np.float32)
         tree = huffman(vocab.counts)
