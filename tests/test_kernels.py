@@ -259,8 +259,9 @@ def _reference_train_range(ids, starts, span, weights, tables, settings, seed):
         lo, hi = max(starts[s], start), min(starts[s + 1], end)
         kept = []
         for p in range(lo, hi):
-            if kernels.unit_float(draw()) < keep[ids[p]]:
-                kept.append((ids[p], p))
+            if keep[ids[p]] < 1.0 and kernels.unit_float(draw()) >= keep[ids[p]]:
+                continue
+            kept.append((ids[p], p))
         for i, (center, pos) in enumerate(kept):
             reach = window - kernels.below(draw(), window) if shrink else window
             context = [kept[j][0] for j in range(max(i - reach, 0), min(i + reach + 1, len(kept)))

@@ -278,12 +278,15 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
         hi = min(sentence_starts[s + 1], end)
         s += 1
         n = 0
-        for p in range(lo, hi):  # one draw per word, and no branch to mispredict
+        for p in range(lo, hi):
             word = ids[p]
-            state, bits = next_random(state)
+            if keep_prob[word] < 1.0:
+                state, bits = next_random(state)
+                if unit_float(bits) >= keep_prob[word]:
+                    continue
             kept[n] = word
             kept_pos[n] = p
-            n += unit_float(bits) < keep_prob[word]
+            n += 1
         for i in range(n):
             if i + window + 2 < n:  # the input row that enters the window two words on
                 prefetch_row(w_in, kept[i + window + 2])
