@@ -22,7 +22,6 @@ once for information.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -31,7 +30,7 @@ import sys
 import tempfile
 import time
 
-from peers import SHARED, c_tool_cmd, cut_lines, gensim_cmd, measure, w2v_cmd
+from peers import arguments, c_tool_cmd, cut_lines, gensim_cmd, measure, w2v_cmd
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESTRICT = 30000
@@ -167,11 +166,9 @@ def speed(model: str, eval_dir: str, rounds: int) -> tuple[list[float], list[flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = arguments(__doc__)
     parser.add_argument("--models", nargs="+", metavar="PATH",
                         help="word2vec .bin files (default: train CBOW models on --corpus)")
-    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpora", "text8-prefix.txt"))
-    parser.add_argument("--eval-dir", default=os.path.join(SHARED, "eval"))
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     for name in ("corpus", "eval_dir"):

@@ -12,6 +12,7 @@ finished run is measured (wall time, peak RSS of the process) and scored.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import os
 import shutil
@@ -31,6 +32,16 @@ TIME = shutil.which("time", path="/usr/bin:/bin") or sys.exit(
     "the benchmarks need GNU time (/usr/bin/time): apt-get install time")
 SETTINGS = dict(dim=100, window=5, negative=5, sample=1e-3, min_count=5)
 ALPHA = {"skipgram": 0.025, "cbow": 0.05}
+
+
+def arguments(doc: str, eval_dir: bool = True) -> argparse.ArgumentParser:
+    """A benchmark's argument parser: its docstring's first paragraph, then --corpus
+    and (with ``eval_dir``) --eval-dir, both in ../shared by default."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpora", "text8-prefix.txt"))
+    if eval_dir:
+        parser.add_argument("--eval-dir", default=os.path.join(SHARED, "eval"))
+    return parser
 
 
 @dataclass

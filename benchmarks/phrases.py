@@ -24,7 +24,6 @@ threshold t * N / V, for which both rules join the same pairs, and compares the 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -32,7 +31,7 @@ import sys
 import tempfile
 from collections import Counter
 
-from peers import SHARED, Run, cut_lines, measure
+from peers import Run, arguments, cut_lines, measure
 
 _W2V = """
 import sys
@@ -105,8 +104,7 @@ def formed(path: str) -> Counter:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpora", "text8-prefix.txt"))
+    parser = arguments(__doc__, eval_dir=False)
     parser.add_argument("--words", type=int, default=0, help="0: the whole corpus")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--passes", type=int, nargs="+", default=[1, 2])

@@ -13,19 +13,16 @@ extra (gensim).
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
 import tempfile
 
-from peers import SETTINGS, SHARED, cut_lines, gensim_cmd, measure, scores, w2v_cmd
+from peers import SETTINGS, arguments, cut_lines, gensim_cmd, measure, scores, w2v_cmd
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpora", "text8-prefix.txt"))
-    parser.add_argument("--eval-dir", default=os.path.join(SHARED, "eval"))
+    parser = arguments(__doc__)
     parser.add_argument("--arch", nargs="+", default=["skipgram", "cbow"])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)

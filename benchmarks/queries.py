@@ -48,7 +48,7 @@ import tempfile
 import time
 
 import numpy as np
-from peers import SHARED, Run, measure, w2v_cmd
+from peers import Run, arguments, measure, w2v_cmd
 
 from w2v import KeyedVectors, __version__, native
 
@@ -326,10 +326,9 @@ def c_distance(binary: str, distance: str, word: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = arguments(__doc__, eval_dir=False)
     parser.add_argument("--model", metavar="PATH",
                         help="a vector file to use (any format w2v reads; default: train one)")
-    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpora", "text8-prefix.txt"))
     parser.add_argument("--word", default="king", help="the query word for the model")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--big-words", type=int, default=3_000_000, help="0: skip the big file")

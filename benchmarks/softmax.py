@@ -17,21 +17,18 @@ median of the per-round ratios.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
 import tempfile
 
-from peers import SHARED, c_tool_cmd, cut_lines, measure, scores, w2v_cmd
+from peers import arguments, c_tool_cmd, cut_lines, measure, scores, w2v_cmd
 
 HS = ("--hs", "--negative", "0")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpora", "text8-prefix.txt"))
-    parser.add_argument("--eval-dir", default=os.path.join(SHARED, "eval"))
+    parser = arguments(__doc__)
     parser.add_argument("--arch", nargs="+", default=["skipgram", "cbow"])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--words", type=int, default=3_000_000)

@@ -15,14 +15,23 @@ with a warm cache (training on 10,000 words).
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
 import tempfile
 import time
 
-from peers import SETTINGS, SHARED, Run, c_tool_cmd, cut_lines, gensim_cmd, measure, scores, w2v_cmd
+from peers import (
+    SETTINGS,
+    Run,
+    arguments,
+    c_tool_cmd,
+    cut_lines,
+    gensim_cmd,
+    measure,
+    scores,
+    w2v_cmd,
+)
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -54,9 +63,7 @@ def training_seconds(corpus: str, arch: str, epochs: int,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpora", "text8-prefix.txt"))
-    parser.add_argument("--eval-dir", default=os.path.join(SHARED, "eval"))
+    parser = arguments(__doc__)
     parser.add_argument("--words", type=int, default=3_000_000, help="0: the whole corpus")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
