@@ -98,11 +98,11 @@ def _find_or_add(tables, counters, source, start, length, h):
 
 @kernel
 def absorb(tables, counters, other, other_words, start, mapping):
-    """Add another table's tokens start..other_words-1 (``other`` = its (hashes,
-    offsets, lengths, counts, arena)), in their order, with their counts:
+    """Add another table's tokens start..other_words-1 (``other``: its state, as
+    ``tables``), in their order, with their counts:
     mapping[k] = this table's id for its token k. Returns how many of its tokens are
     done: other_words, or fewer when this table is out of room."""
-    hashes, offsets, lengths, counts, arena = other
+    _, hashes, offsets, lengths, counts, arena = other
     for k in range(start, other_words):
         word = _find_or_add(tables, counters, arena, offsets[k], lengths[k], hashes[k])
         if word < 0:

@@ -171,13 +171,11 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
     else:
         with ThreadPoolExecutor(len(parts)) as pool:
             scanned = list(pool.map(scan_stretch, parts))
-        scanner = scanned[0][0]
-        ends = []
-        for other, other_ends in scanned:
-            if other is not scanner:
-                other_ends = other_ends + scanner.seen
-                scanner.append(other)
-            ends.append(other_ends)
+        scanner, line_ends = scanned[0]
+        ends = [line_ends]
+        for other, other_ends in scanned[1:]:
+            ends.append(other_ends + scanner.seen)  # positions after this scanner's ids
+            scanner.append(other)
         line_ends = np.concatenate(ends)
     if scanner.seen == 0:
         raise CorpusError(f"{describe(corpus)} is empty: it has no words")
@@ -285,9 +283,7 @@ class Scanner:
         ends = np.empty(len(data), dtype=np.int64)  # pages never written cost nothing
         pos = n_ends = 0
         while True:
-            tables = (self.table, self.hashes, self.offsets, self.lengths, self.counts_,
-                      self.arena)
-            pos, got, got_ends = scan.encode_block(data, pos, tables, self.counters,
+            pos, got, got_ends = scan.encode_block(data, pos, self._tables(), self.counters,
                                                    self.ids[self.seen:], ends[n_ends:])
             ends[n_ends:n_ends + got_ends] += self.seen
             self.seen += got
@@ -301,19 +297,20 @@ class Scanner:
         tokens into this table, new ones numbered in their order of first appearance."""
         words = int(other.counters[0])
         mapping = np.empty(words, dtype=np.int32)
-        other_table = (other.hashes, other.offsets, other.lengths, other.counts_,
-                       other.arena)
         done = 0
         while True:
-            tables = (self.table, self.hashes, self.offsets, self.lengths, self.counts_,
-                      self.arena)
-            done = scan.absorb(tables, self.counters, other_table, words, done, mapping)
+            done = scan.absorb(self._tables(), self.counters, other._tables(), words, done,
+                               mapping)
             if done == words:
                 break
             self._grow(need_bytes=int(other.counters[1]))
         self._room_for(other.seen)
         np.take(mapping, other.ids[:other.seen], out=self.ids[self.seen:self.seen + other.seen])
         self.seen += other.seen
+
+    def _tables(self) -> tuple:
+        """The table state as scan's kernels take it (arrays replaced when they grow)."""
+        return (self.table, self.hashes, self.offsets, self.lengths, self.counts_, self.arena)
 
     def _room_for(self, tokens: int) -> None:
         """Make ``ids`` hold at least ``tokens`` more."""
