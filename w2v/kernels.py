@@ -367,7 +367,7 @@ def _sentence_of(sentence_starts, p):
     return lo
 
 
-@kernel(fastmath=True)
+@kernel(fastmath=True, inline=True)
 def _draw_targets_and_prefetch(center, tables, negative, targets, w_out, own, state):
     """Negative sampling's targets for ``center`` (none when ``negative`` is 0), and a
     prefetch of their output rows. Returns (count, new state)."""
@@ -398,14 +398,14 @@ def _learn(inputs, m, center, weights, own, tables, hs, targets, ns_labels, coun
                       scores)
 
 
-@kernel(fastmath=True)
+@kernel(fastmath=True, inline=True)
 def _add_row(row, grads, c):
     """row += grads[c]"""
     for d in range(len(row)):
         row[d] += grads[c, d]
 
 
-@kernel(fastmath=True)
+@kernel(fastmath=True, inline=True)
 def _set_row(matrix, c, row):
     """matrix[c] = row"""
     for d in range(len(row)):
