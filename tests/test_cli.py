@@ -132,6 +132,16 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path):
         assert proc.stderr.strip().splitlines()[-1].startswith("Error")
 
 
+def test_a_finished_command_leaves_its_objects_out_of_the_exit_collection(tmp_path):
+    # main() freezes what is alive when a command ends, successful or not, so that the
+    # interpreter's last collections at exit skip it (see main)
+    probe = ("import gc, sys\nfrom w2v.cli import main\nsys.argv = ['w2v', *sys.argv[1:]]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\nprint(gc.get_freeze_count())")
+    for args in (["--version"], ["similar", "king", "-m", str(tmp_path / "missing.bin")]):
+        proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                              text=True)
+        assert int(proc.stdout.split()[-1]) > 10_000, proc.stderr
+
 def test_stdin_corpus(runner, planted_file):
     text = planted_file.read_text()
     _ok(runner.invoke(cli, ["train", "-", *FAST, "-q"], input=text))
