@@ -31,11 +31,13 @@ fuzz: install
 
 # Speed (3M words, 1 epoch; set W2V_BENCH_C to a word2vec C binary to include it),
 # quality at 5 epochs over three seeds, then the evaluator against gensim's (exactness
-# and speed). About 35 minutes on two cores.
+# and speed), and whether two threads get two cores (benchmarks/cores.py). About 35
+# minutes on two cores.
 bench: install
 	cd benchmarks && ../$(BIN)/python speed.py
 	cd benchmarks && ../$(BIN)/python quality.py --seeds 1 2 3
 	cd benchmarks && ../$(BIN)/python evaluation.py
+	cd benchmarks && ../$(BIN)/python cores.py
 
 lint: install
 	$(BIN)/ruff check w2v tests benchmarks
