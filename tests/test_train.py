@@ -5,7 +5,7 @@ from conftest import PLANTED_CONFIG
 
 from w2v import TrainConfig, train
 from w2v.errors import ConfigError
-from w2v.training import job_boundaries, spread_order
+from w2v.training import OWN_ROWS, initial_weights, job_boundaries, own_rows, spread_order
 
 
 def _planted_accuracy(kv):
@@ -76,6 +76,17 @@ def test_spread_order_interleaves_stretches_of_the_corpus():
     assert spread_order(7, 2) == [0, 4, 1, 5, 2, 6, 3]
     assert spread_order(2, 4) == [0, 1]
     assert sorted(spread_order(100, 3)) == list(range(100))
+
+
+def test_threads_copy_the_frequent_rows_within_a_memory_bound():
+    assert own_rows(27_321, TrainConfig(threads=1)) == 0  # one thread: no copies
+    assert own_rows(27_321, TrainConfig(threads=2)) == OWN_ROWS
+    for words, threads in ((27_321, 16), (50, 2), (1, 2)):
+        copies = own_rows(words, TrainConfig(threads=threads))
+        # the copies and their merge bases hold no more rows than the vocabulary
+        assert 0 <= copies and 2 * threads * copies <= words
+    w_in, w_out = initial_weights(50, TrainConfig(threads=2, dim=4))
+    assert w_in.shape == (50, 4) and w_out.shape == (50 + 2 * own_rows(50, TrainConfig(threads=2)), 4)
 
 
 def test_job_boundaries_prefer_sentence_starts():
