@@ -19,7 +19,8 @@ lets the threads' changes to a row add up past what either would have made seein
 other's: merging only at the end of each 65,536-word job cost CBOW 0.5 points of
 analogy accuracy. Copies of the input rows (of frequent context words) and of the
 Huffman tree's rows near the root, merged every 4,096 words, cost hierarchical
-softmax skip-gram 0.8 points, so those rows stay shared.
+softmax skip-gram 0.8 points, and copies of the input rows made CBOW with two threads
+slower (twice the rows to merge), so those rows stay shared.
 
 Random numbers come from splitmix64 with an explicit state per job, seeded by the
 caller, so a job draws the same numbers whichever thread runs it. Threads share
