@@ -72,29 +72,40 @@ def _cycle(n: int, rng: np.random.Generator) -> np.ndarray:
     return following
 
 
+def ratios(names: list[str] | None = None, rounds: int = 7) -> dict[str, list[float]]:
+    """(two threads' time) / (one thread's time) of each probe named (all by default),
+    one per round."""
+    rng = np.random.default_rng(0)
+    names = names or ["private compute", "private memory", "shared rows"]
+    results = {}
+    for name in names:
+        if name == "private compute":
+            vectors = [rng.random(2048, dtype=np.float32) for _ in range(4)]
+            function, one, two = _compute, [(vectors[0], vectors[1], 200_000)], [
+                (vectors[0], vectors[1], 200_000), (vectors[2], vectors[3], 200_000)]
+        elif name == "private memory":
+            cycles = [_cycle(1 << 23, rng) for _ in range(2)]
+            function, one, two = _chase, [(cycles[0], 5_000_000)], [
+                (cycles[0], 5_000_000), (cycles[1], 5_000_000)]
+        else:
+            matrix = rng.random((60_000, 100), dtype=np.float32)
+            p = 1.0 / np.arange(1, 60_001) ** 0.75
+            halves = [rng.choice(60_000, 100_000, p=p / p.sum()) for _ in range(2)]
+            function, one, two = _write_rows, [(matrix, np.concatenate(halves), 10)], [
+                (matrix, halves[0], 10), (matrix, halves[1], 10)]
+        _seconds(function, one)  # compiled or loaded from the cache, and warm
+        results[name] = [_seconds(function, two) / _seconds(function, one)
+                         for _ in range(rounds)]
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
     rounds = parser.parse_args().rounds
-    rng = np.random.default_rng(0)
-    vectors = [rng.random(2048, dtype=np.float32) for _ in range(4)]
-    cycles = [_cycle(1 << 23, rng) for _ in range(2)]
-    matrix = rng.random((60_000, 100), dtype=np.float32)
-    p = 1.0 / np.arange(1, 60_001) ** 0.75
-    halves = [rng.choice(60_000, 100_000, p=p / p.sum()) for _ in range(2)]
-    probes = {
-        "private compute": (_compute, [(vectors[0], vectors[1], 200_000)],
-                            [(vectors[0], vectors[1], 200_000), (vectors[2], vectors[3], 200_000)]),
-        "private memory": (_chase, [(cycles[0], 5_000_000)],
-                           [(cycles[0], 5_000_000), (cycles[1], 5_000_000)]),
-        "shared rows": (_write_rows, [(matrix, np.concatenate(halves), 10)],
-                        [(matrix, halves[0], 10), (matrix, halves[1], 10)]),
-    }
-    for name, (function, one, two) in probes.items():
-        _seconds(function, one)  # compiled or loaded from the cache, and warm
-        ratios = [_seconds(function, two) / _seconds(function, one) for _ in range(rounds)]
-        print(f"{name}: two threads / one thread {statistics.median(ratios):.2f} "
-              f"(from {min(ratios):.2f} to {max(ratios):.2f}, {rounds} rounds)")
+    for name, found in ratios(rounds=rounds).items():
+        print(f"{name}: two threads / one thread {statistics.median(found):.2f} "
+              f"(from {min(found):.2f} to {max(found):.2f}, {rounds} rounds)")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ of the shared corpus (0: all of it). Each round runs the systems one after the o
 so that drift on a noisy machine hits them alike; wall times are whole processes
 (start-up, vocabulary, training, saving) and the ratios are taken round by round, then
 their median is printed. Quality is scored on the last round's vectors. Also measured:
-1 against 2 threads, Numba's compile time on a first run (empty cache), and start-up
-with a warm cache (training on 10,000 words).
+1 against 2 threads, Numba's compile time on a first run (empty cache), start-up
+with a warm cache (training on 10,000 words), and how costly it is at the time for
+two threads to write shared rows (cores.py), which sways every two-thread figure.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 
+from cores import ratios
 from peers import (
     SETTINGS,
     Run,
@@ -106,6 +108,7 @@ def main() -> None:
                     runs[name].append(measure(cmd))
                     print(f"{arch} round {r + 1}: {name} {runs[name][-1].seconds:.2f} s",
                           file=sys.stderr)
+            shared = statistics.median(ratios(["shared rows"], 3)["shared rows"])
             outputs = {"w2v": "w2v", "w2v --exact-negatives": "exact", "gensim 4.4": "gensim",
                        "word2vec C": "c"}
             print(f"## {arch}\n")
@@ -131,7 +134,11 @@ def main() -> None:
             one_s, two_s = training_seconds(corpus, arch, args.epochs, args.rounds)
             print(f"w2v {arch}, 2 threads / 1 thread, training loop only (in one process): "
                   f"{statistics.median(two_s):.2f} s / {statistics.median(one_s):.2f} s = "
-                  f"{statistics.median(b / a for a, b in zip(one_s, two_s)):.3f}\n")
+                  f"{statistics.median(b / a for a, b in zip(one_s, two_s)):.3f}")
+            print("Two threads writing shared rows (benchmarks/cores.py; 0.5 is perfect): "
+                  f"{shared:.2f} after the rounds above, "
+                  f"{statistics.median(ratios(['shared rows'], 3)['shared rows']):.2f} "
+                  "after the thread comparison\n")
 
         tiny = os.path.join(tmp, "tiny.txt")
         cut_lines(args.corpus, tiny, 10_000)
