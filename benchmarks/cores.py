@@ -87,12 +87,14 @@ def ratios(names: list[str] | None = None, rounds: int = 7) -> dict[str, list[fl
             cycles = [_cycle(1 << 23, rng) for _ in range(2)]
             function, one, two = _chase, [(cycles[0], 5_000_000)], [
                 (cycles[0], 5_000_000), (cycles[1], 5_000_000)]
-        else:
+        elif name == "shared rows":
             matrix = rng.random((60_000, 100), dtype=np.float32)
             p = 1.0 / np.arange(1, 60_001) ** 0.75
             halves = [rng.choice(60_000, 100_000, p=p / p.sum()) for _ in range(2)]
             function, one, two = _write_rows, [(matrix, np.concatenate(halves), 10)], [
                 (matrix, halves[0], 10), (matrix, halves[1], 10)]
+        else:
+            raise ValueError(f"no probe named {name!r}")
         _seconds(function, one)  # compiled or loaded from the cache, and warm
         results[name] = [_seconds(function, two) / _seconds(function, one)
                          for _ in range(rounds)]

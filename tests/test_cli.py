@@ -142,6 +142,7 @@ def test_a_finished_command_leaves_its_objects_out_of_the_exit_collection(tmp_pa
                               text=True)
         assert int(proc.stdout.split()[-1]) > 10_000, proc.stderr
 
+
 def test_stdin_corpus(runner, planted_file):
     text = planted_file.read_text()
     _ok(runner.invoke(cli, ["train", "-", *FAST, "-q"], input=text))

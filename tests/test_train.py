@@ -85,8 +85,9 @@ def test_threads_copy_the_frequent_rows_within_a_memory_bound():
         copies = own_rows(words, TrainConfig(threads=threads))
         # the copies and their merge bases hold no more rows than the vocabulary
         assert 0 <= copies and 2 * threads * copies <= words
-    w_in, w_out = initial_weights(50, TrainConfig(threads=2, dim=4))
-    assert w_in.shape == (50, 4) and w_out.shape == (50 + 2 * own_rows(50, TrainConfig(threads=2)), 4)
+    config = TrainConfig(threads=2, dim=4)
+    w_in, w_out = initial_weights(50, config)  # spare output rows for each thread's copies
+    assert w_in.shape == (50, 4) and w_out.shape == (50 + 2 * own_rows(50, config), 4)
 
 
 def test_job_boundaries_prefer_sentence_starts():
