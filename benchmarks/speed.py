@@ -36,6 +36,11 @@ from peers import (
 )
 
 
+def shared_rows() -> float:
+    """cores.py's shared-row probe now: two threads' time / one thread's (0.5 perfect)."""
+    return statistics.median(ratios(["shared rows"], 3)["shared rows"])
+
+
 def median_run(runs: list[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs),
                statistics.median(r.peak_rss_mb for r in runs))
@@ -108,7 +113,7 @@ def main() -> None:
                     runs[name].append(measure(cmd))
                     print(f"{arch} round {r + 1}: {name} {runs[name][-1].seconds:.2f} s",
                           file=sys.stderr)
-            shared = statistics.median(ratios(["shared rows"], 3)["shared rows"])
+            shared = shared_rows()
             outputs = {"w2v": "w2v", "w2v --exact-negatives": "exact", "gensim 4.4": "gensim",
                        "word2vec C": "c"}
             print(f"## {arch}\n")
@@ -136,9 +141,8 @@ def main() -> None:
                   f"{statistics.median(two_s):.2f} s / {statistics.median(one_s):.2f} s = "
                   f"{statistics.median(b / a for a, b in zip(one_s, two_s)):.3f}")
             print("Two threads writing shared rows (benchmarks/cores.py; 0.5 is perfect): "
-                  f"{shared:.2f} after the rounds above, "
-                  f"{statistics.median(ratios(['shared rows'], 3)['shared rows']):.2f} "
-                  "after the thread comparison\n")
+                  f"{shared:.2f} after the rounds above, {shared_rows():.2f} after the "
+                  "thread comparison\n")
 
         tiny = os.path.join(tmp, "tiny.txt")
         cut_lines(args.corpus, tiny, 10_000)

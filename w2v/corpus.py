@@ -65,7 +65,7 @@ def stretches(corpus: Corpus, parts: int) -> list[tuple[int, int] | None]:
         for k in range(1, parts):
             stream.seek(size * k // parts)
             probe = np.frombuffer(stream.read(1 << 16), dtype=np.uint8)
-            spaces = np.flatnonzero((probe == 32) | ((probe >= 9) & (probe <= 13)))
+            spaces = _spaces(probe)
             if not len(spaces):  # a token over 64 KiB: not worth cutting around
                 return [None]
             cuts.append(size * k // parts + int(spaces[0]) + 1)
@@ -121,10 +121,15 @@ def _last_space(data: np.ndarray) -> int:
     """Index of the last whitespace byte in ``data``, or -1."""
     for size in (1 << 16, len(data)):
         tail = data[-size:]
-        spaces = np.flatnonzero((tail == 32) | ((tail >= 9) & (tail <= 13)))
+        spaces = _spaces(tail)
         if len(spaces):
             return len(data) - len(tail) + int(spaces[-1])
     return -1
+
+
+def _spaces(data: np.ndarray) -> np.ndarray:
+    """Indices of the ASCII whitespace bytes in ``data``: space, \\t \\n \\v \\f \\r."""
+    return np.flatnonzero((data == 32) | ((data >= 9) & (data <= 13)))
 
 
 def _sentence_chunks(sentences: Iterable[Iterable[str]]) -> Iterator[bytes]:
