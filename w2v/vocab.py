@@ -97,14 +97,14 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     if known is not None:
         word_index = first_positions(known.words)
     raw_to_word = np.full(len(raw_counts), -1, dtype=np.int64)
-    for i, raw in zip(candidates.tolist(), scanner.tokens(candidates)):
-        word = raw.decode("utf-8", "replace")
-        if lowercase:
-            word = word.lower()
-        if known is None:
-            raw_to_word[i] = word_index.setdefault(word, len(word_index))
-        else:
-            raw_to_word[i] = word_index.get(word, -1)
+    decoded = [raw.decode("utf-8", "replace") for raw in scanner.tokens(candidates)]
+    if lowercase:
+        decoded = [word.lower() for word in decoded]
+    if known is None:
+        raw_to_word[candidates] = [word_index.setdefault(word, len(word_index))
+                                   for word in decoded]
+    else:
+        raw_to_word[candidates] = [word_index.get(word, -1) for word in decoded]
     if known is None:
         counts = np.bincount(raw_to_word[candidates], weights=raw_counts[candidates],
                              minlength=len(word_index)).astype(np.int64)
