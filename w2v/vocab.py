@@ -93,25 +93,23 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     decode_all = lowercase or known is not None or extend is not None
     candidates = np.arange(len(raw_counts)) if decode_all else np.flatnonzero(
         (raw_counts >= min_count) | scanner.non_ascii())
-    word_index: dict[str, int] = {}
-    if known is not None:
-        word_index = first_positions(known.words)
     raw_to_word = np.full(len(raw_counts), -1, dtype=np.int64)
     decoded = [raw.decode("utf-8", "replace") for raw in scanner.tokens(candidates)]
     if lowercase:
         decoded = [word.lower() for word in decoded]
     if known is None:
+        word_index: dict[str, int] = {}
         raw_to_word[candidates] = [word_index.setdefault(word, len(word_index))
                                    for word in decoded]
-    else:
-        raw_to_word[candidates] = [word_index.get(word, -1) for word in decoded]
-    if known is None:
         counts = np.bincount(raw_to_word[candidates], weights=raw_counts[candidates],
                              minlength=len(word_index)).astype(np.int64)
+        words_by_id = list(word_index)
     else:
+        known_index = first_positions(known.words)
+        raw_to_word[candidates] = [known_index.get(word, -1) for word in decoded]
         counts = known.counts
+        words_by_id = known.words
 
-    words_by_id = known.words if known is not None else list(word_index)
     if extend is not None:
         words_by_id, counts, raw_to_word = _extend(extend, words_by_id, counts, raw_to_word,
                                                    min_count if add_words else None)
