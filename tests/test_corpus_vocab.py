@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w2v import corpus, vocab
+from w2v.config import MAX_TOKEN_BYTES
 from w2v.corpus import stretches, text_blocks
 from w2v.errors import CorpusError, VocabularyError
 
@@ -90,12 +91,14 @@ def test_many_distinct_words_grow_the_table(tmp_path):
     assert enc.sentence_starts.tolist() == [0, 100_000, 200_000]
 
 
-def _same_build(path, threads, min_count=1):
-    """build with one thread and with ``threads``, whatever the file's size."""
+def _same_build(path, threads, min_count=1, cuts_anywhere=True):
+    """build with one thread and with ``threads``, whatever the file's size (and, with
+    ``cuts_anywhere``, whatever its text: a whitespace character to cut at follows
+    every place the stretches are cut near)."""
     one = vocab.build(path, min_count=min_count)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(corpus, "PARALLEL_BYTES", 1)
-        assert len(stretches(path, threads)) == threads
+        assert len(stretches(path, threads)) == threads or not cuts_anywhere
         several = vocab.build(path, min_count=min_count, threads=threads)
     for (v1, e1), (v2, e2) in [(one, several)]:
         assert v1.words == v2.words
@@ -103,6 +106,7 @@ def _same_build(path, threads, min_count=1):
         assert e1.ids.tolist() == e2.ids.tolist()
         assert e1.sentence_starts.tolist() == e2.sentence_starts.tolist()
         assert e1.raw_tokens == e2.raw_tokens
+        assert e1.long_tokens == e2.long_tokens
 
 
 _WORD = st.sampled_from(["a", "bb", "the", "é", "日本", "x" * 40, "<ff>"])  # <ff>: a 0xff byte
@@ -237,3 +241,130 @@ def test_keep_probabilities_use_the_word2vec_c_formula():
 def test_noise_distribution_is_counts_to_the_three_quarters():
     v = vocab.Vocabulary(words=["a", "b"], counts=np.array([16, 1]))
     np.testing.assert_allclose(v.noise_distribution(), [8 / 9, 1 / 9])
+
+
+# Every character str.split() splits on, as UTF-8 (scan.space_bytes finds them in bytes).
+SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+def test_the_whitespace_set_is_python_str_split():
+    assert len(SPACES) == 29
+    text = "".join(f"w{i}{s}" for i, s in enumerate(SPACES)).encode()
+    scanner = vocab.Scanner()
+    scanner.encode(np.frombuffer(text, dtype=np.uint8))
+    assert scanner.seen == len(SPACES)  # each one cut a token off
+    assert scanner.tokens(np.arange(len(SPACES))) == [f"w{i}".encode()
+                                                      for i in range(len(SPACES))]
+
+
+# Word pieces: ASCII, Latin, CJK, a byte-order mark and invalid bytes that sit next to
+# whitespace lead bytes (<e3> alone, a cut <e3><80>, an 0x85 without its 0xc2, <ff>).
+_PIECE = st.sampled_from(["a", "bb", "é", "日本", "\ufeff", "x" * 30, "<e3>", "<e3><80>",
+                          "<85>", "<ff>", "\u200b", "\u180e"])
+_SPACE = st.sampled_from(SPACES + ["\r\n", "\n\n"])
+
+
+def _raw(text: str) -> bytes:
+    data = text.encode("utf-8")
+    for name, byte in [(b"<e3>", b"\xe3"), (b"<80>", b"\x80"), (b"<85>", b"\x85"),
+                       (b"<ff>", b"\xff")]:
+        data = data.replace(name, byte)
+    return data
+
+
+def _reference(data: bytes) -> list[list[str]]:
+    """What the tokeniser should make of ``data``: Python's own decoding and split."""
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    return [line.split() for line in text.split("\n") if line.split()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.booleans(), st.lists(st.tuples(st.lists(_PIECE, min_size=1, max_size=4), _SPACE),
+                               min_size=1, max_size=60), st.sampled_from([3, 5, 64, 1 << 20]))
+def test_tokens_are_what_python_str_split_makes(tmp_path_factory, bom, pieces, block):
+    data = (b"\xef\xbb\xbf" if bom else b"") + b"".join(
+        _raw("".join(word)) + _raw(gap) for word, gap in pieces)
+    path = tmp_path_factory.mktemp("c") / "c.txt"
+    path.write_bytes(data)
+    expected = _reference(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(vocab, "text_blocks",
+                      lambda c, stretch=None: text_blocks(c, block_bytes=block, stretch=stretch))
+        if not expected:
+            with pytest.raises(CorpusError):
+                vocab.build(path, min_count=1)
+            return
+        v, enc = vocab.build(path, min_count=1)
+    assert _sentences(v, enc) == expected
+    _same_build(path, 3, cuts_anywhere=False)
+
+
+def test_stretches_cut_after_unicode_spaces_only(tmp_path, monkeypatch):
+    text = "日本\u3000語\u00a0" * 30000  # no ASCII whitespace at all
+    path = tmp_path / "c.txt"
+    path.write_text(text)
+    monkeypatch.setattr(corpus, "PARALLEL_BYTES", 1)
+    parts = stretches(path, 2)
+    assert len(parts) == 2
+    data = text.encode()
+    cut = parts[1][0]
+    assert data[cut - 3:cut] == "\u3000".encode() or data[cut - 2:cut] == "\u00a0".encode()
+    _same_build(path, 2)
+
+
+@pytest.mark.parametrize("suffix,opener", [(".txt", open), (".gz", gzip.open)])
+def test_a_leading_byte_order_mark_is_dropped(tmp_path, suffix, opener):
+    path = tmp_path / f"c{suffix}"
+    with opener(path, "wb") as f:
+        f.write(b"\xef\xbb\xbfgamma kappa\r\nkappa \xef\xbb\xbfgamma\n")
+    v, enc = vocab.build(path, min_count=1)
+    # only the first mark is a mark: one inside the text is a character of a word
+    assert _sentences(v, enc) == [["gamma", "kappa"], ["kappa", "\ufeffgamma"]]
+
+
+def test_a_byte_order_mark_on_stdin_arriving_a_byte_at_a_time(monkeypatch):
+    class Trickle(io.RawIOBase):
+        def __init__(self, data):
+            self.data = data
+
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            if not self.data:
+                return 0
+            buffer[0], self.data = self.data[0], self.data[1:]
+            return 1
+
+    stdin = io.TextIOWrapper(io.BufferedReader(Trickle(b"\xef\xbb\xbfgamma gamma\n"),
+                                               buffer_size=1))
+    monkeypatch.setattr("sys.stdin", stdin)
+    v, _ = vocab.build("-", min_count=1)
+    assert v.words == ["gamma"]
+
+
+def test_a_mark_alone_or_cut_short_is_no_word(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"\xef\xbb\xbf")
+    with pytest.raises(CorpusError, match="empty"):
+        vocab.build(path, min_count=1)
+    path.write_bytes(b"\xef\xbb")  # not a mark: an invalid token
+    v, _ = vocab.build(path, min_count=1)
+    assert v.words == ["\ufffd"]
+
+
+def test_tokens_over_the_longest_word_are_left_out_and_counted(tmp_path):
+    longest = "é" * (MAX_TOKEN_BYTES // 2)  # exactly MAX_TOKEN_BYTES bytes
+    over = "x" * (MAX_TOKEN_BYTES + 1)
+    huge = "y" * 1_000_000
+    path = tmp_path / "c.txt"
+    path.write_text(f"a {longest} b {over}\n{huge}\n{longest} a\n{over}\n")
+    v, enc = vocab.build(path, min_count=1)
+    assert v.words == ["a", longest, "b"]
+    assert enc.long_tokens == 3 and enc.raw_tokens == 5
+    assert _sentences(v, enc) == [["a", longest, "b"], [longest, "a"]]
+    path.write_text((f"w {over} " * 500 + "\n") * 20)  # long tokens in every stretch
+    _same_build(path, 3)
+    path.write_text(f"{over}\n")
+    with pytest.raises(CorpusError, match="no words of at most 1,000 bytes"):
+        vocab.build(path, min_count=1)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w2v import phrases as phrases_module
-from w2v.errors import ConfigError, CorpusError, ModelFileError
+from w2v.errors import ConfigError, CorpusError, OutputError
 from w2v.phrases import PassStats, PhraseProgress, phrases, score
 
 # "new york" is frequent, "the york" is not. 7 lines, N = 19 tokens.
@@ -152,6 +152,14 @@ def test_unicode_words(tmp_path):
     assert dict(stats.passes[0].top)["東京_タワー"] == 3
 
 
+def test_unicode_spaces_separate_words_and_tokens_of_any_length_pass_through(tmp_path):
+    # U+3000 and U+00A0 split as ASCII spaces do: the same phrases, written with a space
+    long = "x" * 5000  # longer than training's longest word: phrases keeps every token
+    corpus = "\ufeff" + "東京\u3000タワー\u00a0は 高い\n" * 3 + f"{long}\n"  # and a mark
+    text, _ = _run(tmp_path, corpus, min_count=2, threshold=1.0, passes=1)
+    assert text == "東京_タワー は_高い\n" * 3 + f"{long}\n"
+
+
 def test_bytes_that_are_not_utf8_pass_through(tmp_path):
     (tmp_path / "c.txt").write_bytes(b"\xff\xfe ab\n" * 3 + b"ab \xff\xfe\n")
     stats = phrases(tmp_path / "c.txt", tmp_path / "out.txt", min_count=1, threshold=0.5,
@@ -224,7 +232,7 @@ def test_output_is_written_atomically(tmp_path):
     assert out.read_text() == "old\n"  # untouched, and no temporary file left
     assert sorted(os.listdir(tmp_path)) == ["c.txt", "out.txt"]
 
-    with pytest.raises(ModelFileError, match="cannot write"):
+    with pytest.raises(OutputError, match="cannot write"):
         phrases(corpus, tmp_path / "no-such-folder" / "out.txt", min_count=2, threshold=1.0)
     assert sorted(os.listdir(tmp_path)) == ["c.txt", "out.txt"]
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from w2v import KeyedVectors
-from w2v.errors import ModelFileError, UnknownWordError
+from w2v.errors import ModelFileError, OutputError, UnknownWordError
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_corrupt_files_get_clear_errors(tmp_path, name, content, message):
 
 def test_a_folder_in_the_way_is_a_clear_error(tmp_path, kv):
     (tmp_path / "v.bin").mkdir()
-    with pytest.raises(ModelFileError, match="cannot write"):
+    with pytest.raises(OutputError, match="cannot write"):
         kv.save(tmp_path / "v.bin")
     with pytest.raises(ModelFileError, match="cannot read"):
         KeyedVectors.load(tmp_path / "v.bin")
@@ -129,7 +129,7 @@ def test_a_failed_save_leaves_no_file(tmp_path, kv, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", boom)
-    with pytest.raises(ModelFileError, match="No space left on device"):
+    with pytest.raises(OutputError, match="No space left on device"):
         KeyedVectors(["z"], np.zeros((1, 8), np.float32)).save(target)
     assert target.read_bytes() == before  # the old file is intact
     assert os.listdir(tmp_path) == ["v.bin"]  # and no temporary file is left

@@ -44,6 +44,12 @@ ARCHITECTURES = ("skipgram", "cbow")
 DEFAULT_ALPHA = {"skipgram": 0.025, "cbow": 0.05}
 NOISE_EXPONENT = 0.75
 MIN_ALPHA_FRACTION = 1e-4
+# Tokens longer than this many bytes (UTF-8, as read) are left out of training, counted
+# and reported. word2vec.c cuts words at 100 bytes, which turns long URLs and compounds
+# into one false word; fastText keeps any length, so a stray megabyte of markup becomes
+# a "word". 1,000 bytes holds every word of every language (333 CJK characters) and
+# keeps blobs out; a dropped token is skipped as a rare word is.
+MAX_TOKEN_BYTES = 1000
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,14 @@
 A corpus is a path (``.gz``, ``.bz2`` and ``.xz`` are decompressed by suffix), ``"-"`` for
 standard input, or, from Python, an iterable of sentences (each a list of strings).
 
-Each line is a sentence; tokens are separated by ASCII whitespace (space, tab, CR, LF,
-VT, FF), as in word2vec.c. Lines may be of any length: the text is read in blocks of
-``BLOCK_BYTES`` cut at whitespace, so a 100 MB single-line file such as text8 streams
-in bounded memory and every word of it is used. This module only cuts bytes; ``scan``
-tokenises them, and invalid UTF-8 is dealt with once per distinct token, in ``vocab``.
+Each line (ended by LF) is a sentence; tokens are separated by whitespace: every
+character Python's ``str.split()`` splits on, ASCII's and Unicode's (``scan.space_bytes``
+lists them). Lines may be of any length: the text is read in blocks of ``BLOCK_BYTES``
+cut just after a whitespace character, so a 100 MB single-line file such as text8
+streams in bounded memory and every word of it is used. A UTF-8 byte-order mark at the
+start of the text (of a file, of standard input, or of a file's decompressed bytes) is
+dropped. This module only cuts bytes; ``scan`` tokenises them, and invalid UTF-8 is
+dealt with once per distinct token, in ``vocab``.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from typing import BinaryIO, Union
 
 import numpy as np
 
+from . import scan
 from .errors import CorpusError
 
+BOM = b"\xef\xbb\xbf"  # the UTF-8 byte-order mark
 BLOCK_BYTES = 1 << 22
 PARALLEL_BYTES = 1 << 23  # plain files this large are read by several threads (stretches)
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -55,8 +60,8 @@ def size_hint(corpus: Corpus) -> int:
 
 def stretches(corpus: Corpus, parts: int) -> list[tuple[int, int] | None]:
     """Byte ranges that cut a plain file of at least PARALLEL_BYTES into ``parts``
-    stretches of about equal size, each starting just after a whitespace byte (so no
-    token is cut), for ``text_blocks``; [None] (the whole corpus at once) otherwise."""
+    stretches of about equal size, each starting just after a whitespace character (so
+    no token is cut), for ``text_blocks``; [None] (the whole corpus at once) otherwise."""
     size = size_hint(corpus)
     if parts < 2 or size < PARALLEL_BYTES:
         return [None]
@@ -65,10 +70,10 @@ def stretches(corpus: Corpus, parts: int) -> list[tuple[int, int] | None]:
         for k in range(1, parts):
             stream.seek(size * k // parts)
             probe = np.frombuffer(stream.read(1 << 16), dtype=np.uint8)
-            spaces = _spaces(probe)
-            if not len(spaces):  # a token over 64 KiB: not worth cutting around
+            after = scan.first_space_end(probe)
+            if after < 0:  # a token over 64 KiB: not worth cutting around
                 return [None]
-            cuts.append(size * k // parts + int(spaces[0]) + 1)
+            cuts.append(size * k // parts + after)
     cuts.append(size)
     return list(zip(cuts[:-1], cuts[1:]))
 
@@ -76,9 +81,10 @@ def stretches(corpus: Corpus, parts: int) -> list[tuple[int, int] | None]:
 def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES,
                 stretch: tuple[int, int] | None = None) -> Iterator[np.ndarray]:
     """The corpus bytes as uint8 arrays of about ``block_bytes``, each cut just after a
-    whitespace byte (but the last), so no token spans two blocks; a line may. A block
-    is a view of a reused buffer: it is valid until the next one is asked for. With a
-    ``stretch`` (from ``stretches``), only those bytes of the file."""
+    whitespace character (but the last), so no token spans two blocks; a line may. A
+    block is a view of a reused buffer: it is valid until the next one is asked for.
+    With a ``stretch`` (from ``stretches``), only those bytes of the file. A byte-order
+    mark at the start of the text is left out."""
     if not isinstance(corpus, (str, os.PathLike)):
         for chunk in _sentence_chunks(corpus):
             yield np.frombuffer(chunk, dtype=np.uint8)
@@ -86,6 +92,7 @@ def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES,
     name = describe(corpus)
     buf = np.empty(block_bytes, dtype=np.uint8)
     carry = 0  # bytes of an unfinished token kept at the front of buf
+    at_start = stretch is None or stretch[0] == 0  # a byte-order mark may come first
     with _open(corpus) as stream:
         left = -1  # bytes of the stretch still to read; -1: read to the end
         if stretch is not None:
@@ -108,28 +115,21 @@ def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES,
             if not buf[carry:end].all():
                 raise CorpusError(f"{name} looks like a binary file (it contains NUL bytes); "
                                   "w2v reads UTF-8 text")
-            cut = _last_space(buf[:end])
+            if at_start:
+                if end < len(BOM):  # a pipe may give fewer bytes than a mark has
+                    carry = end
+                    continue
+                at_start = False
+                if buf[:len(BOM)].tobytes() == BOM:
+                    end -= len(BOM)
+                    buf[:end] = buf[len(BOM):end + len(BOM)].copy()
+            cut = scan.last_space_end(buf[:end])
             if cut < 0:
                 carry = end
                 continue
-            yield buf[:cut + 1]
-            carry = end - cut - 1
-            buf[:carry] = buf[cut + 1:end].copy()
-
-
-def _last_space(data: np.ndarray) -> int:
-    """Index of the last whitespace byte in ``data``, or -1."""
-    for size in (1 << 16, len(data)):
-        tail = data[-size:]
-        spaces = _spaces(tail)
-        if len(spaces):
-            return len(data) - len(tail) + int(spaces[-1])
-    return -1
-
-
-def _spaces(data: np.ndarray) -> np.ndarray:
-    """Indices of the ASCII whitespace bytes in ``data``: space, \\t \\n \\v \\f \\r."""
-    return np.flatnonzero((data == 32) | ((data >= 9) & (data <= 13)))
+            yield buf[:cut]
+            carry = end - cut
+            buf[:carry] = buf[cut:end].copy()
 
 
 def _sentence_chunks(sentences: Iterable[Iterable[str]]) -> Iterator[bytes]:

@@ -30,6 +30,10 @@ class ModelFileError(W2VError):
     """A vector file is missing, has an unknown format, or is corrupt."""
 
 
+class OutputError(W2VError):
+    """An output file cannot be written: no such folder, no permission, a full disk."""
+
+
 class UnknownWordError(W2VError, KeyError):
     """A query word is not in the vocabulary."""
 

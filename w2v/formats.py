@@ -15,19 +15,19 @@ Words are stored in vocabulary order (most frequent first). Bytes that are not U
 are kept through Python's surrogateescape: a foreign file's words survive reading and
 writing byte for byte. Every reader checks the header's sizes against the file before
 allocating and raises ``ModelFileError`` naming the file for anything malformed.
-Every file is written to a temporary file beside the target and renamed over it once
-complete, so a failed or interrupted save never leaves a partial file.
+Every file is written through ``outputs.atomic_write``: a failed or interrupted save
+leaves no partial or temporary file, and the file gets the mode ``open()`` would give.
+A word2vec file cannot hold an empty word or one holding whitespace, nor a ``.w2v``
+file a word holding a newline: ``check_words`` says so before anything is written.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import mmap
 import os
-import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import BinaryIO
 
 import numpy as np
@@ -35,11 +35,11 @@ import numpy as np
 from . import native
 from .errors import ModelFileError
 from .native import ModelData
+from .outputs import atomic_write, check_output_path
 
 FORMATS = ("bin", "txt", "w2v")
 _SUFFIXES = {".bin": "bin", ".txt": "txt", ".vec": "txt", ".txt.gz": "txt", ".vec.gz": "txt",
              ".w2v": "w2v"}
-_MAX_WORD_BYTES = 1 << 16
 
 
 def format_of(path: str | os.PathLike, format: str | None = None) -> str:
@@ -67,15 +67,27 @@ def check_writable(path: str | os.PathLike, format: str | None = None) -> None:
     check_output_path(path)
 
 
-def check_output_path(path: str | os.PathLike) -> None:
-    """Fail now if ``atomic_write(path)`` could not work: no such folder, or a folder
-    in the way."""
+def check_words(path: str | os.PathLike, words: Iterable[str],
+                format: str | None = None) -> None:
+    """Raise ``ModelFileError`` naming the first of ``words`` that the file ``path``
+    (in ``format``, else by its suffix) cannot hold, and what to do about it."""
+    kind = format_of(path, format)
     name = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(name))
-    if not os.path.isdir(folder):
-        raise ModelFileError(f"cannot write {name}: folder {folder} does not exist")
-    if os.path.isdir(name):
-        raise ModelFileError(f"cannot write {name}: it is a folder")
+    if kind == "w2v":  # the vocabulary section ends every word with a newline
+        bad = next((w for w in words if "\n" in w), None)
+        if bad is not None:
+            raise ModelFileError(f"cannot write {name}: the word {_shown(bad)} holds a "
+                                 "newline, which .w2v files cannot represent")
+        return
+    bad = next((w for w in words if not w or any(c.isspace() for c in w)), None)
+    if bad is not None:
+        raise ModelFileError(f"cannot write {name}: the word {_shown(bad)} is empty or holds "
+                             "whitespace, which word2vec files cannot represent; write .w2v "
+                             "instead, or fix the word in its source")
+
+
+def _shown(word: str) -> str:
+    return repr(word if len(word) <= 60 else word[:60] + "…")
 
 
 def save(path: str | os.PathLike, model: ModelData, format: str | None = None,
@@ -83,17 +95,7 @@ def save(path: str | os.PathLike, model: ModelData, format: str | None = None,
     """Write ``model``; a word2vec file keeps only its words and vectors."""
     kind = format_of(path, format)
     name = os.fspath(path)
-    if kind != "w2v":
-        bad = next((w for w in model.words if not w or any(c.isspace() for c in w)), None)
-        if bad is not None:
-            raise ModelFileError(f"cannot write {name}: the word {bad!r} is empty or holds "
-                                 "whitespace, which word2vec files cannot represent; "
-                                 "use .w2v")
-    else:  # the vocabulary section ends every word with a newline
-        bad = next((w for w in model.words if "\n" in w), None)
-        if bad is not None:
-            raise ModelFileError(f"cannot write {name}: the word {bad!r} holds a newline, "
-                                 "which .w2v files cannot represent")
+    check_words(name, model.words, kind)
     with atomic_write(name) as out:
         if kind == "w2v":
             native.write(out, model, version)
@@ -221,7 +223,7 @@ def _read_binary(name: str, limit: int | None) -> ModelData:
             for i in range(rows):
                 while pos < len(data) and data[pos] in b"\n ":
                     pos += 1
-                space = data.find(b" ", pos, pos + _MAX_WORD_BYTES)
+                space = data.find(b" ", pos)
                 if space <= pos:
                     raise _Corrupt(f"word {i + 1:,} of {count:,} is missing or unterminated "
                                    "(truncated?)")
@@ -270,28 +272,3 @@ def _read_text(name: str, limit: int | None) -> ModelData:
     except ValueError:
         raise _Corrupt("a vector holds a value that is not a number") from None
     return ModelData(words, vectors)
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
-    """Write to a temporary file beside ``path``; rename it over ``path`` on success."""
-    target = os.path.abspath(os.fspath(path))
-    folder = os.path.dirname(target)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".",
-                                   suffix=".part")
-    except OSError as exc:
-        raise ModelFileError(f"cannot write {os.fspath(path)}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):  # disk full, target is a folder, ...
-            raise ModelFileError(f"cannot write {os.fspath(path)}: "
-                                 f"{exc.strerror or exc}") from None
-        raise

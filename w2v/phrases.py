@@ -66,7 +66,7 @@ from .bigrams import EMPTY, score
 from .config import at_least
 from .corpus import Corpus, size_hint
 from .errors import ConfigError
-from .formats import atomic_write
+from .outputs import atomic_write
 from .vocab import Scanner, read_tokens
 
 __all__ = ["PassStats", "PhraseProgress", "PhraseStats", "phrases", "score"]

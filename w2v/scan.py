@@ -1,11 +1,18 @@
 """Numba tokeniser: bytes to provisional word ids through an open-addressing hash table,
 with no Python object per token. Imports only w2v.jit; the caller allocates every array.
 
+Tokens are separated by every character Python's ``str.split()`` treats as whitespace,
+found in the UTF-8 bytes (``space_bytes``): ASCII's tab, LF, VT, FF, CR, the
+separators 0x1C-0x1F and space, and U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
+U+2029, U+202F, U+205F and U+3000. Their lead bytes (C2, E1, E2, E3) are never
+continuation bytes, so a whitespace character is found where a UTF-8 decoder would find
+it, even next to invalid bytes. Only LF ends a line (CR LF is a space, then the end).
+
 The table state is a tuple of arrays (table, hashes, offsets, lengths, counts, arena)
-plus ``counters = [distinct tokens, arena bytes used]``: token ``k``'s bytes are
-``arena[offsets[k]:offsets[k] + lengths[k]]`` and it occurred ``counts[k]`` times.
-``Scanner`` in vocab.py owns this state and grows it when ``encode_block`` (or
-``absorb``) stops for room.
+plus ``counters = [distinct tokens, arena bytes used, tokens dropped as too long]``:
+token ``k``'s bytes are ``arena[offsets[k]:offsets[k] + lengths[k]]`` and it occurred
+``counts[k]`` times. ``Scanner`` in vocab.py owns this state and grows it when
+``encode_block`` (or ``absorb``) stops for room.
 """
 
 import numpy as np
@@ -16,19 +23,68 @@ _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 
 
-@kernel
-def _is_space(c):
-    return c == 32 or (c >= 9 and c <= 13)  # space, \t \n \v \f \r
+@kernel(inline=True)
+def _ascii_space(c):
+    return c == 32 or (c >= 9 and c <= 13) or (c >= 28 and c <= 31)
+
+
+@kernel(inline=True)
+def space_bytes(data, i):
+    """The length in bytes of the whitespace character that starts at ``data[i]``; 0
+    when none does (a token byte, or a whitespace character cut off by the end)."""
+    c = data[i]
+    if c < 128:
+        return 1 if _ascii_space(c) else 0
+    if c == 0xC2:  # U+0085, U+00A0
+        if i + 1 < len(data) and (data[i + 1] == 0x85 or data[i + 1] == 0xA0):
+            return 2
+        return 0
+    if c < 0xE1 or c > 0xE3 or i + 2 >= len(data):
+        return 0
+    b = data[i + 1]
+    d = data[i + 2]
+    if c == 0xE1:  # U+1680
+        return 3 if b == 0x9A and d == 0x80 else 0
+    if c == 0xE3:  # U+3000
+        return 3 if b == 0x80 and d == 0x80 else 0
+    if b == 0x80:  # U+2000-U+200A, U+2028, U+2029, U+202F
+        return 3 if (d >= 0x80 and d <= 0x8A) or d == 0xA8 or d == 0xA9 or d == 0xAF else 0
+    return 3 if b == 0x81 and d == 0x9F else 0  # U+205F
 
 
 @kernel
-def encode_block(data, start, tables, counters, out_ids, out_line_ends):
+def last_space_end(data):
+    """The position just after the last whitespace character that ends within ``data``
+    (so ``data[:p]`` ends between tokens); -1 when there is none."""
+    for p in range(len(data), 0, -1):
+        if _ascii_space(data[p - 1]):
+            return p
+        for size in range(2, 4):
+            if p >= size and data[p - size] >= 0xC2 and space_bytes(data, p - size) == size:
+                return p
+    return -1
+
+
+@kernel
+def first_space_end(data):
+    """The position just after the first whitespace character of ``data``; -1 if none."""
+    for i in range(len(data)):
+        size = space_bytes(data, i)
+        if size:
+            return i + size
+    return -1
+
+
+@kernel
+def encode_block(data, start, tables, counters, out_ids, out_line_ends, max_bytes):
     """Tokenise ``data[start:]`` (whitespace-separated, newline ends a line).
 
     Writes each token's provisional id to ``out_ids`` and, for each newline, the number
-    of ids written before it to ``out_line_ends``. Stops early, before a token that
-    is new, when the table is out of room. Returns (stop position, ids written,
-    line ends written); stop == len(data) when the block is done.
+    of ids written before it to ``out_line_ends``. A token of more than ``max_bytes``
+    bytes (when it is above 0) gets no id: it is counted in ``counters[2]`` and left
+    out, as a word under the minimum count is. Stops early, before a token that is new,
+    when the table is out of room. Returns (stop position, ids written, line ends
+    written); stop == len(data) when the block is done.
     """
     counts = tables[4]
     n = len(data)
@@ -42,14 +98,25 @@ def encode_block(data, start, tables, counters, out_ids, out_line_ends):
             n_ends += 1
             i += 1
             continue
-        if _is_space(c):
-            i += 1
+        size = space_bytes(data, i)
+        if size:
+            i += size
             continue
         j = i
         h = _FNV_OFFSET
-        while j < n and not _is_space(data[j]):
-            h = (h ^ np.uint64(data[j])) * _FNV_PRIME
+        while j < n:
+            c = data[j]
+            if c < 128:
+                if _ascii_space(c):
+                    break
+            elif c >= 0xC2 and c <= 0xE3 and space_bytes(data, j):
+                break
+            h = (h ^ np.uint64(c)) * _FNV_PRIME
             j += 1
+        if max_bytes > 0 and j - i > max_bytes:
+            counters[2] += 1
+            i = j
+            continue
         word = _find_or_add(tables, counters, data, i, j - i, h)
         if word < 0:
             return i, n_out, n_ends

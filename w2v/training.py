@@ -58,7 +58,8 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
           on_progress: Callable[[Progress], None] | None = None,
           on_epoch: Callable[[int, KeyedVectors], None] | None = None,
           vocabulary: Vocabulary | None = None, init: KeyedVectors | None = None,
-          update_vocab: bool = False) -> KeyedVectors:
+          update_vocab: bool = False,
+          before_training: Callable[[Vocabulary], None] | None = None) -> KeyedVectors:
     """Learn word vectors from ``corpus`` (a path, ``"-"`` or an iterable of sentences).
 
     ``vocabulary`` (for example ``vocab.read_vocab_file(path)``) replaces the words
@@ -72,6 +73,10 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     gensim's ``train`` on new data does. The vocabulary stays fixed, or, with
     ``update_vocab``, the corpus's new words reaching ``min_count`` join it with fresh
     vectors. Words are re-sorted by their summed counts.
+
+    ``before_training(vocabulary)`` runs after the vocabulary pass, before any weight is
+    made: a check that raises there (an output that could not hold a word) costs no
+    training.
 
     Prints nothing; ``on_progress`` receives a ``Progress`` as training goes. When
     ``on_epoch`` is given, the threads wait for each other at the end of every epoch
@@ -92,6 +97,8 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
                            config.max_final_vocab, known=vocabulary, extend=previous,
                            add_words=update_vocab, threads=config.workers)
+    if before_training is not None:
+        before_training(vocab)
     weights = None if init is None else _carried_weights(init, vocab, config)
     epoch_done = None
     if on_epoch is not None:
@@ -102,8 +109,8 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
         "config": {**dataclasses.asdict(config), "alpha": config.start_alpha,
                    "min_alpha": config.end_alpha},
         "corpus": {"source": describe(corpus), "tokens": encoded.raw_tokens,
-                   "words": encoded.words, "sentences": len(encoded.sentence_starts) - 1,
-                   "vocabulary": len(vocab)},
+                   "long_tokens_dropped": encoded.long_tokens, "words": encoded.words,
+                   "sentences": len(encoded.sentence_starts) - 1, "vocabulary": len(vocab)},
         "trained": started.isoformat(timespec="seconds"),
     }
     if init is not None:

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import scan
-from .config import NOISE_EXPONENT
+from .config import MAX_TOKEN_BYTES, NOISE_EXPONENT
 from .corpus import Corpus, describe, size_hint, stretches, text_blocks
 from .errors import CorpusError, VocabularyError
-from .formats import atomic_write
+from .outputs import atomic_write
 from .vectors import first_positions
 
 
@@ -65,6 +65,7 @@ class EncodedCorpus:
     ids: np.ndarray  # int32
     sentence_starts: np.ndarray  # int64
     raw_tokens: int  # tokens read, before dropping rare words
+    long_tokens: int = 0  # tokens of over MAX_TOKEN_BYTES bytes, dropped as they were read
 
     @property
     def words(self) -> int:
@@ -81,9 +82,10 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     many words (gensim's rule: words tied at the cut all go). With ``known`` (a
     vocabulary file's words and counts) the corpus is only encoded: its words outside
     ``known`` are dropped, and ``known``'s counts are used, pruned the same way.
-    ``threads``: see ``read_tokens``.
+    ``threads``: see ``read_tokens``. Tokens of more than ``MAX_TOKEN_BYTES`` bytes are
+    left out as they are read (counted in ``EncodedCorpus.long_tokens``).
     """
-    scanner, line_ends = read_tokens(corpus, threads=threads)
+    scanner, line_ends = read_tokens(corpus, threads=threads, max_token_bytes=MAX_TOKEN_BYTES)
     provisional = scanner.ids[:scanner.seen]
     raw_counts = scanner.counts()
 
@@ -132,21 +134,23 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     kept_tokens, n_starts = scan.remap(provisional, final_id[raw_to_word], line_ends, starts)
     ids = provisional[:kept_tokens]  # remapped in place: 4 bytes a token in all
     return vocab, EncodedCorpus(ids=ids, sentence_starts=starts[:n_starts].copy(),
-                                raw_tokens=raw_tokens)
+                                raw_tokens=raw_tokens, long_tokens=scanner.too_long)
 
 
 def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
-                threads: int = 1) -> tuple[Scanner, np.ndarray]:
+                threads: int = 1, max_token_bytes: int = 0) -> tuple[Scanner, np.ndarray]:
     """Tokenise all of ``corpus``: a ``Scanner`` whose ``ids[:seen]`` are the provisional
     ids of every token, and the line ends (for each line break, how many tokens come
-    before it). ``on_block(bytes)`` follows the reading. Raises ``CorpusError`` when the
-    corpus has no words.
+    before it). ``on_block(bytes)`` follows the reading. Tokens of more than
+    ``max_token_bytes`` bytes (when above 0) are left out and counted. Raises
+    ``CorpusError`` when the corpus has no words.
 
     With ``threads`` > 1, a large plain file is cut into that many stretches
     (``corpus.stretches``), each tokenised by a thread of its own into a table of its
     own; the tables are then merged in corpus order, so the ids are the same as one
     thread's."""
     reading = threading.Lock()
+    stopping = threading.Event()  # set when the caller's thread is interrupted
 
     def scan_stretch(stretch: tuple[int, int] | None) -> tuple[Scanner, np.ndarray]:
         # English text averages about 6 bytes a token with its space; a denser corpus
@@ -154,9 +158,11 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
         # the others' ids, so its room is the whole file's (unwritten pages cost nothing).
         first = stretch is None or stretch[0] == 0
         size = size_hint(corpus) if first else stretch[1] - stretch[0]
-        scanner = Scanner(tokens_hint=size // 5 + 1)
+        scanner = Scanner(tokens_hint=size // 5 + 1, max_token_bytes=max_token_bytes)
         line_ends = [np.empty(0, np.int64)]
         for block in text_blocks(corpus, stretch=stretch):
+            if stopping.is_set():
+                break
             line_ends.append(scanner.encode(block))
             if on_block is not None:
                 with reading:
@@ -168,7 +174,11 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
         scanner, line_ends = scan_stretch(parts[0])
     else:
         with ThreadPoolExecutor(len(parts)) as pool:
-            scanned = list(pool.map(scan_stretch, parts))
+            try:
+                scanned = list(pool.map(scan_stretch, parts))
+            except BaseException:  # Ctrl-C: the other readers stop at their next block
+                stopping.set()
+                raise
         scanner, line_ends = scanned[0]
         ends = [line_ends]
         for other, other_ends in scanned[1:]:
@@ -176,6 +186,10 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
             scanner.append(other)
         line_ends = np.concatenate(ends)
     if scanner.seen == 0:
+        if scanner.too_long:
+            raise CorpusError(f"{describe(corpus)} has no words of at most "
+                              f"{max_token_bytes:,} bytes ({scanner.too_long:,} longer "
+                              "tokens were left out)")
         raise CorpusError(f"{describe(corpus)} is empty: it has no words")
     return scanner, line_ends
 
@@ -260,10 +274,12 @@ class Scanner:
     """Tokenises blocks of bytes into provisional ids (``scan.encode_block``), numbered
     in order of first appearance, into ``ids[:seen]``; grows its hash table, token
     store and ``ids`` as needed. ``ids`` is allocated at ``tokens_hint`` (pages never
-    written cost no memory) and doubled when that is not enough."""
+    written cost no memory) and doubled when that is not enough. Tokens of more than
+    ``max_token_bytes`` bytes (when above 0) get no id; ``too_long`` counts them."""
 
     def __init__(self, tokens_hint: int = 1 << 20, words: int = 1 << 15,
-                 arena_bytes: int = 1 << 20):
+                 arena_bytes: int = 1 << 20, max_token_bytes: int = 0):
+        self.max_token_bytes = max_token_bytes
         self.ids = np.empty(max(tokens_hint, 1), dtype=np.int32)
         self.hashes = np.empty(words, dtype=np.uint64)
         self.offsets = np.empty(words, dtype=np.int64)
@@ -271,7 +287,7 @@ class Scanner:
         self.counts_ = np.empty(words, dtype=np.int64)
         self.arena = np.empty(arena_bytes, dtype=np.uint8)
         self.table = np.full(4 * words, -1, dtype=np.int32)
-        self.counters = np.zeros(2, dtype=np.int64)  # distinct tokens, arena bytes used
+        self.counters = np.zeros(3, dtype=np.int64)  # distinct, arena bytes, too long
         self.seen = 0  # tokens in the blocks encoded so far
 
     def encode(self, data: np.ndarray) -> np.ndarray:
@@ -282,7 +298,8 @@ class Scanner:
         pos = n_ends = 0
         while True:
             pos, got, got_ends = scan.encode_block(data, pos, self._tables(), self.counters,
-                                                   self.ids[self.seen:], ends[n_ends:])
+                                                   self.ids[self.seen:], ends[n_ends:],
+                                                   self.max_token_bytes)
             ends[n_ends:n_ends + got_ends] += self.seen
             self.seen += got
             n_ends += got_ends
@@ -302,6 +319,7 @@ class Scanner:
             if done == words:
                 break
             self._grow(need_bytes=int(other.counters[1]))
+        self.counters[2] += other.counters[2]
         self._room_for(other.seen)
         np.take(mapping, other.ids[:other.seen], out=self.ids[self.seen:self.seen + other.seen])
         self.seen += other.seen
@@ -329,6 +347,11 @@ class Scanner:
             scan.rehash(self.hashes, words, self.table)
         if used + need_bytes > len(self.arena):
             self.arena = np.resize(self.arena, max(2 * len(self.arena), used + need_bytes))
+
+    @property
+    def too_long(self) -> int:
+        """Tokens left out for being longer than ``max_token_bytes``."""
+        return int(self.counters[2])
 
     def counts(self) -> np.ndarray:
         """How often each distinct token occurred, by provisional id."""

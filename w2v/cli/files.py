@@ -7,7 +7,7 @@ import os
 import click
 import numpy as np
 
-from .. import formats
+from .. import formats, outputs
 from ..errors import W2VError
 from ..vectors import KeyedVectors
 from .common import (
@@ -65,13 +65,13 @@ def export_command(model: str, format_: str, folder: str, limit: int | None) -> 
                                                                      "metadata.tsv")
     matrix, words = (os.path.join(folder, n) for n in names)
     vectors = np.asarray(kv.vectors, dtype=np.float32)
-    with formats.atomic_write(matrix) as out:
+    with outputs.atomic_write(matrix) as out:
         if format_ == "npy":
             np.lib.format.write_array(out, vectors, allow_pickle=False)
         else:
             for row in vectors:
                 out.write(("\t".join(f"{x:.6g}" for x in row.tolist()) + "\n").encode())
-    with formats.atomic_write(words) as out:
+    with outputs.atomic_write(words) as out:
         out.write("".join(w + "\n" for w in kv.words).encode("utf-8", "surrogateescape"))
     click.echo(f"wrote {matrix} and {words}: {len(kv):,} words x {kv.dim} dimensions",
                err=True)

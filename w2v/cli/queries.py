@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .. import formats
+from .. import formats, outputs
 from ..errors import UnknownWordError
 from ..vectors import KeyedVectors
 from .common import (
@@ -127,11 +127,11 @@ def classes_command(model: str | None, k: int, iterations: int, output: str | No
 
     kv = KeyedVectors.load(model or default_model(), limit=limit)
     if output:
-        formats.check_output_path(output)
+        outputs.check_output_path(output)
     labels, rounds = kmeans(kv, k, iterations)
     lines = "".join(f"{w} {c}\n" for w, c in zip(kv.words, labels.tolist()))
     if output:
-        with formats.atomic_write(output) as out:
+        with outputs.atomic_write(output) as out:
             out.write(lines.encode("utf-8", "surrogateescape"))
         click.echo(f"wrote {output}: {len(kv):,} words in {k:,} classes after {rounds} "
                    f"iterations", err=True)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import evaluate, formats
-from ..config import ARCHITECTURES, DEFAULT_ALPHA, TrainConfig
+from .. import evaluate, formats, outputs
+from ..config import ARCHITECTURES, DEFAULT_ALPHA, MAX_TOKEN_BYTES, TrainConfig
 from ..errors import W2VError
 from ..vectors import KeyedVectors
 from .common import (
@@ -116,8 +116,14 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     output = output or default_model()
     formats.check_writable(output)
     if save_vocab:
-        formats.check_output_path(save_vocab)
+        outputs.check_output_path(save_vocab)
     vocabulary = read_vocab_file(read_vocab) if read_vocab else None
+
+    def before_training(vocab: Vocabulary) -> None:
+        """Fail before the first epoch if a word could not be written."""
+        formats.check_words(output, vocab.words)
+        if save_vocab:  # 'word count' lines: the word2vec text rule
+            formats.check_words(save_vocab, vocab.words, format="txt")
 
     on_epoch = None
     if eval_every_epoch or eval_file:
@@ -136,7 +142,8 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     started = time.perf_counter()
     try:
         kv = train(corpus, config, on_progress=bar.update, on_epoch=on_epoch,
-                   vocabulary=vocabulary, init=initial, update_vocab=update_vocab)
+                   vocabulary=vocabulary, init=initial, update_vocab=update_vocab,
+                   before_training=before_training)
     finally:
         bar.close()
     seconds = time.perf_counter() - started
@@ -149,6 +156,13 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
         click.echo(f"wrote {output}: {len(kv):,} words x {kv.dim} dimensions; trained on "
                    f"{words:,} words in {seconds:.1f} s ({words / seconds:,.0f} words/s)",
                    err=True)
+        _report_long_tokens(kv.metadata["corpus"]["long_tokens_dropped"])
+
+
+def _report_long_tokens(dropped: int) -> None:
+    if dropped:
+        click.echo(f"left out {dropped:,} token{'s' if dropped > 1 else ''} of over "
+                   f"{MAX_TOKEN_BYTES:,} bytes (w2v's longest word)", err=True)
 
 
 
@@ -165,11 +179,14 @@ def vocab_command(corpus: str, output: str | None, **options) -> None:
     from ..vocab import build, write_vocab_file
 
     config = TrainConfig(**options)  # checks the values
+    if output:
+        outputs.check_output_path(output)
     vocabulary, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
                                 config.max_final_vocab, threads=config.workers)
     sentences = len(encoded.sentence_starts) - 1
+    _report_long_tokens(encoded.long_tokens)
     if output:
-        formats.check_output_path(output)
+        formats.check_words(output, vocabulary.words, format="txt")
         write_vocab_file(output, vocabulary, sentences)
         click.echo(f"wrote {output}: {len(vocabulary):,} words", err=True)
         return
@@ -237,7 +254,7 @@ def phrases_command(corpus: str, output: str, min_count: int, threshold: float, 
     """
     from ..phrases import phrases
 
-    formats.check_output_path(output)
+    outputs.check_output_path(output)
     stats = phrases(corpus, output, min_count=min_count, threshold=threshold, passes=passes)
     if quiet:
         return
