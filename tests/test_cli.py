@@ -107,6 +107,31 @@ def test_unusable_output_fails_before_training(runner, planted_file):
     assert result.exit_code == 1 and "it is a folder" in result.output
 
 
+def test_a_word_the_output_cannot_hold_stops_the_run_before_training(runner, planted_file,
+                                                                      monkeypatch):
+    from w2v import KeyedVectors, training
+
+    # A .w2v model may hold any word without a newline; word2vec files may not.
+    words = ["e0_0", "two\u3000words", "e0_1"]
+    rows = np.ones((3, 20), dtype=np.float32)
+    KeyedVectors(words, rows, counts=np.array([9, 8, 7]), output_weights=rows).save("m.w2v")
+
+    def never(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(training, "train_encoded", never)
+    for outputs, bad in [(["-o", "v.bin"], "v.bin"), (["-o", "v.txt"], "v.txt"),
+                         (["-o", "v.w2v", "--save-vocab", "v.vocab"], "v.vocab")]:
+        result = runner.invoke(cli, ["train", str(planted_file), *FAST, "--init", "m.w2v",
+                                     *outputs])
+        assert result.exit_code == 1
+        assert result.output.splitlines() == [
+            f"Error: cannot write {bad}: the word 'two\\u3000words' is empty or holds "
+            "whitespace, which word2vec files cannot represent; write .w2v instead, or fix "
+            "the word in its source"]
+    assert os.listdir(".") == ["m.w2v"]
+
+
 def test_query_errors(runner, planted_file):
     result = runner.invoke(cli, ["similar", "e0_0"])
     assert result.exit_code == 1 and "model file not found: vectors.bin" in result.output
@@ -258,3 +283,25 @@ def test_hierarchical_softmax_options(runner, planted_file):
         assert config["hs"] is True and config["negative"] == negative
     result = runner.invoke(cli, ["train", str(planted_file), "--negative", "0"])
     assert result.exit_code == 2 and "without hierarchical softmax (--hs)" in result.output
+
+
+def test_text_from_anywhere_trains_and_every_file_reads_back(runner):
+    from gensim.models import KeyedVectors as GensimVectors
+
+    # Web and CJK text: a byte-order mark, ideographic and no-break spaces, a line
+    # separator, tabs, CRLF line ends, and a 1 MB token (left out: over 1,000 bytes).
+    lines = ["gamma\u3000kappa\u00a0delta\tpi", "kappa\u2028gamma delta\u3000pi",
+             "東京\u3000タワー\u00a0gamma\tkappa", "pi\u00a0delta\u2028東京 タワー"]
+    text = "\ufeff" + "\r\n".join(lines * 50) + "\r\n" + "x" * 1_000_000 + "\r\n"
+    with open("web.txt", "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    expected = {"gamma", "kappa", "delta", "pi", "東京", "タワー"}
+    for name in ("X.bin", "X.txt", "X.w2v"):
+        result = _ok(runner.invoke(cli, ["train", "web.txt", "-o", name, "--dim", "10",
+                                         "--min-count", "1", "--threads", "1"]))
+        assert "left out 1 token of over 1,000 bytes" in result.stderr
+        out = _ok(runner.invoke(cli, ["similar", "gamma", "-m", name, "--json"])).output
+        assert {hit["word"] for hit in json.loads(out)} == expected - {"gamma"}
+        if name != "X.w2v":  # gensim reads word2vec files
+            theirs = GensimVectors.load_word2vec_format(name, binary=name.endswith(".bin"))
+            assert set(theirs.index_to_key) == expected

@@ -49,9 +49,7 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
     mode = _mode_for(target)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=_prefix(target),
-                                   suffix=".part")
-        out = os.fdopen(fd, "wb", buffering=1 << 20)
+        tmp, out = _create(target)
         try:
             yield out
             out.flush()
@@ -68,6 +66,13 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
         if isinstance(exc, OSError):  # disk full, no permission, target is a folder, ...
             raise OutputError(f"cannot write {name}: {_reason(exc)}") from None
         raise
+
+
+def _create(target: str) -> tuple[str, BinaryIO]:
+    """A new temporary file beside ``target``: its path, and a buffered stream on it."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=_prefix(target),
+                               suffix=".part")
+    return tmp, os.fdopen(fd, "wb", buffering=1 << 20)
 
 
 def _mode_for(target: str) -> int:

@@ -28,8 +28,9 @@ Where word2phrase.c (its last commit, "speedup & bugfix in word2phrase") differs
   and bigram keys are cut at 59 bytes; here pairs are keyed by two token ids.
 * It cuts words at 59 bytes, drops a last word that no whitespace follows, deletes
   carriage returns, splits only at space, tab and newline, starts every output line
-  with a space, and scores in single precision. Here words stay whole, every ASCII
-  whitespace byte separates (as everywhere in w2v), a line's tokens are written with
+  with a space, and scores in single precision. Here words stay whole (of any length),
+  every whitespace character, ASCII or Unicode, separates (as everywhere in w2v), a
+  leading byte-order mark is dropped, a line's tokens are written with
   one space between them, every line break is kept (empty lines too; a last line with
   no newline stays so), and scores are in double precision, in the order above.
 * It drops bigrams seen fewer than ``min_count`` times; with a positive threshold that
