@@ -23,9 +23,16 @@ _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 
 
+# Each byte's part in splitting: 0 a byte of a token, 1 ASCII whitespace, 2 the lead
+# byte of a multi-byte whitespace character, or of other characters that share it.
+_BYTE_KIND = np.zeros(256, dtype=np.uint8)
+_BYTE_KIND[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = 1
+_BYTE_KIND[[0xC2, 0xE1, 0xE2, 0xE3]] = 2
+
+
 @kernel(inline=True)
 def _ascii_space(c):
-    return c == 32 or (c >= 9 and c <= 13) or (c >= 28 and c <= 31)
+    return _BYTE_KIND[c] == 1
 
 
 @kernel(inline=True)
@@ -92,24 +99,24 @@ def encode_block(data, start, tables, counters, out_ids, out_line_ends, max_byte
     n_ends = 0
     i = start
     while i < n:
-        c = data[i]
-        if c == 10:
-            out_line_ends[n_ends] = n_out
-            n_ends += 1
+        kind = _BYTE_KIND[data[i]]
+        if kind == 1:
+            if data[i] == 10:
+                out_line_ends[n_ends] = n_out
+                n_ends += 1
             i += 1
             continue
-        size = space_bytes(data, i)
-        if size:
-            i += size
-            continue
+        if kind == 2:
+            size = space_bytes(data, i)
+            if size:
+                i += size
+                continue
         j = i
         h = _FNV_OFFSET
         while j < n:
             c = data[j]
-            if c < 128:
-                if _ascii_space(c):
-                    break
-            elif c >= 0xC2 and c <= 0xE3 and space_bytes(data, j):
+            kind = _BYTE_KIND[c]
+            if kind and (kind == 1 or space_bytes(data, j)):
                 break
             h = (h ^ np.uint64(c)) * _FNV_PRIME
             j += 1
