@@ -95,6 +95,14 @@ def test_malformed_and_skipped_lines_are_counted(tmp_path):
     assert result.accuracy_all == result.correct / 2
 
 
+def test_a_byte_order_mark_before_the_first_line_is_dropped(tmp_path):
+    kv = KeyedVectors(["a", "b", "c", "d"], np.eye(4, dtype=np.float32))
+    path = tmp_path / "q.txt"
+    path.write_bytes(b"\xef\xbb\xbf: s\na b c d\n")
+    result = evaluate.analogies(kv, path)
+    assert (result.answered, result.malformed_lines) == (1, [])
+
+
 def test_semantic_and_syntactic_sections(tmp_path):
     kv = KeyedVectors(["a", "b", "c", "d"], np.eye(4, dtype=np.float32))
     path = tmp_path / "q.txt"

@@ -113,3 +113,8 @@ def test_train_max_final_vocab(tmp_path, planted_file):
                             "-o", str(tmp_path / "m.w2v")]))
     kv = KeyedVectors.load(tmp_path / "m.w2v")
     assert 0 < len(kv) <= 10 and kv.metadata["config"]["max_final_vocab"] == 10
+
+
+def test_a_byte_order_mark_before_the_first_word_is_dropped(tmp_path):
+    (tmp_path / "v.txt").write_bytes(b"\xef\xbb\xbf</s> 3\nthe 9\nof 4\n")
+    assert read_vocab_file(str(tmp_path / "v.txt")).words == ["the", "of"]

@@ -268,7 +268,7 @@ def _case_folded_index(words: list[str]) -> dict[str, int]:
 def _lines(path: str | os.PathLike) -> list[tuple[int, str]]:
     """(1-based line number, stripped text) of every non-blank line."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
             return [(i, line.strip()) for i, line in enumerate(f, 1) if line.strip()]
     except OSError as exc:
         raise EvaluationError(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from None

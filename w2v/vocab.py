@@ -245,7 +245,7 @@ def read_vocab_file(path: str) -> Vocabulary:
     counts: list[int] = []
     seen: dict[str, int] = {}
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
             for number, line in enumerate(f, 1):
                 parts = line.split()
                 if not parts:

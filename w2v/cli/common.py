@@ -130,7 +130,8 @@ def main() -> None:
     # that import: 0.3 s and about 13 MB less for every run (the library leaves it be).
     sys.modules.setdefault("scipy", None)
     for caught in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(caught, _stop)
+        if signal.getsignal(caught) is not signal.SIG_IGN:  # a background job ignores ^C
+            signal.signal(caught, _stop)
     try:
         cli(prog_name="w2v")
     except Stopped as stop:
