@@ -145,7 +145,8 @@ def speed(model: str, eval_dir: str, rounds: int) -> tuple[list[float], list[flo
     untimed call of each; also the model's vocabulary size and dimension."""
     from gensim.models import KeyedVectors as GensimVectors
 
-    from w2v import KeyedVectors, evaluate
+    from w2v import KeyedVectors
+    from w2v.tools import evaluate
 
     questions = os.path.join(eval_dir, ANALOGIES)
     kv = KeyedVectors.load(model)

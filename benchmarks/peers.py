@@ -26,7 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.normpath(os.path.join(HERE, "..", "..", "shared"))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from w2v import KeyedVectors, evaluate  # noqa: E402
+from w2v import KeyedVectors  # noqa: E402
+from w2v.tools import evaluate  # noqa: E402
 
 TIME = shutil.which("time", path="/usr/bin:/bin") or sys.exit(
     "the benchmarks need GNU time (/usr/bin/time): apt-get install time")

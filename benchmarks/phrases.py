@@ -6,7 +6,7 @@
 
 Every system reads the corpus cut into 1,000-word lines, so that all see the same
 sentences, and writes the joined text. w2v
-runs ``w2v.phrases.phrases`` in a fresh process; gensim trains ``Phrases(sentences,
+runs ``w2v.text.phrases.phrases`` in a fresh process; gensim trains ``Phrases(sentences,
 min_count, threshold, scoring="default")`` and writes ``phrases[sentence]`` for every
 line; for two passes it trains a second Phrases on the first one's output and applies
 both, as gensim's documentation chains them. The word2phrase C tool (the binary that
@@ -35,7 +35,7 @@ from peers import Run, arguments, cut_lines, measure
 
 _W2V = """
 import sys
-from w2v.phrases import phrases
+from w2v.text.phrases import phrases
 corpus, out, min_count, threshold, passes = sys.argv[1:]
 phrases(corpus, out, min_count=int(min_count), threshold=float(threshold), passes=int(passes))
 """

@@ -50,7 +50,8 @@ import time
 import numpy as np
 from peers import Run, arguments, measure, w2v_cmd
 
-from w2v import KeyedVectors, __version__, native
+from w2v import KeyedVectors, __version__
+from w2v.vectors import native
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOAD_TARGET_S = 0.050  # KeyedVectors.load of a ~60k x 100 .w2v file

@@ -6,7 +6,7 @@
     W2V_BENCH_C=... python benchmarks/softmax.py --arch cbow --skip-quality
 
 Quality: both train with peers.SETTINGS (negative 0 instead) for --epochs epochs on
-the whole corpus, 2 threads, and are scored by w2v.evaluate. The C tool's HEAD trains
+the whole corpus, 2 threads, and are scored by w2v.tools.evaluate. The C tool's HEAD trains
 one epoch only whatever -iter says (it never resets ``eof``; ../shared/PEERS.md), so
 quality needs $W2V_BENCH_C_FIXED: a measuring copy built with the one-line fix
 (``eof = 0;`` where a thread seeks back for its next iteration), never committed.

@@ -50,8 +50,9 @@ def training_seconds(corpus: str, arch: str, epochs: int,
                      rounds: int) -> tuple[list[float], list[float]]:
     """Seconds of w2v's training loop alone with 1 and with 2 threads, alternating,
     after one vocabulary pass and a warm-up run."""
-    from w2v import TrainConfig, vocab
-    from w2v.training import train_encoded
+    from w2v import TrainConfig
+    from w2v.text import vocab
+    from w2v.training.word2vec import train_encoded
 
     words, encoded = vocab.build(corpus, SETTINGS["min_count"])
 

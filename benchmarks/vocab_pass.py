@@ -29,7 +29,7 @@ import statistics, sys, time
 sys.path.insert(0, sys.argv[1])
 import w2v
 assert w2v.__file__.startswith(sys.argv[1]), w2v.__file__
-from w2v.vocab import build
+from w2v.text.vocab import build
 corpus, threads = sys.argv[2], int(sys.argv[3])
 vocab, encoded = build(corpus, 5, threads=threads)
 times = []

@@ -5,9 +5,9 @@ import pytest
 from click.testing import CliRunner
 
 from w2v import KeyedVectors
-from w2v.classes import kmeans
 from w2v.cli import cli
 from w2v.errors import W2VError
+from w2v.tools.classes import kmeans
 
 
 @pytest.fixture

@@ -109,7 +109,8 @@ def test_unusable_output_fails_before_training(runner, planted_file):
 
 def test_a_word_the_output_cannot_hold_stops_the_run_before_training(runner, planted_file,
                                                                       monkeypatch):
-    from w2v import KeyedVectors, training
+    from w2v import KeyedVectors
+    from w2v.training import word2vec as training
 
     # A .w2v model may hold any word without a newline; word2vec files may not.
     words = ["e0_0", "two\u3000words", "e0_1"]
@@ -177,7 +178,8 @@ def test_stdin_corpus(runner, planted_file):
 def test_eval_standard_set_and_json_agree(runner, tmp_path, monkeypatch):
     from conftest import SHARED
 
-    from w2v import KeyedVectors, data, evaluate
+    from w2v import KeyedVectors
+    from w2v.tools import data, evaluate
 
     monkeypatch.setattr(data, "_CHECKOUT_SHARED", SHARED)
     monkeypatch.delenv("W2V_DATA", raising=False)
@@ -222,7 +224,7 @@ def test_eval_named_files_methods_and_errors(runner, planted_file, tmp_path):
 
 
 def test_eval_without_the_standard_files_says_how_to_get_them(runner, tmp_path, monkeypatch):
-    from w2v import data
+    from w2v.tools import data
 
     monkeypatch.setattr(data, "_CHECKOUT_SHARED", str(tmp_path / "none"))
     monkeypatch.setenv("W2V_DATA", str(tmp_path / "empty"))

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from w2v import corpus, vocab
 from w2v.config import MAX_TOKEN_BYTES
-from w2v.corpus import stretches, text_blocks
 from w2v.errors import CorpusError, VocabularyError
+from w2v.text import corpus, vocab
+from w2v.text.corpus import stretches, text_blocks
 
 
 def _sentences(corpus_vocab, encoded):

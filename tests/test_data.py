@@ -1,4 +1,4 @@
-"""w2v.data and `w2v data` against a local mirror and a local HTTP server on 127.0.0.1
+"""w2v.tools.data and `w2v data` against a local mirror and a local HTTP server on 127.0.0.1
 (never the network)."""
 
 import hashlib
@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import SHARED
 
-from w2v import data
 from w2v.cli import cli
 from w2v.errors import ChecksumError, DownloadError, UnknownDatasetError
+from w2v.tools import data
 
 TEXT = b"the quick brown fox " * 100
 

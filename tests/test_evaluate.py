@@ -1,4 +1,4 @@
-"""w2v.evaluate against gensim 4.4's evaluators on the same vectors."""
+"""w2v.tools.evaluate against gensim 4.4's evaluators on the same vectors."""
 
 import os
 
@@ -7,8 +7,9 @@ import planted
 import pytest
 from conftest import EVAL
 
-from w2v import KeyedVectors, evaluate
+from w2v import KeyedVectors
 from w2v.errors import EvaluationError
+from w2v.tools import evaluate
 
 QUESTIONS = os.path.join(EVAL, "questions-words.txt")
 

@@ -48,7 +48,7 @@ def test_native_round_trip_keeps_everything(tmp_path, kv):
 
 
 def test_queries_on_a_mapped_matrix_equal_those_in_memory(tmp_path, kv, monkeypatch):
-    from w2v import vectors
+    from w2v.vectors import keyed as vectors
 
     kv.save(tmp_path / "v.w2v")
     monkeypatch.setattr(vectors, "_CHUNK_ROWS", 3)  # several blocks even for 7 words

@@ -26,8 +26,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from w2v import KeyedVectors, formats, native
+from w2v import KeyedVectors
 from w2v.errors import ModelFileError, W2VError
+from w2v.vectors import formats, native
 
 EXAMPLES = int(os.environ.get("W2V_FUZZ_EXAMPLES", 200))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,

@@ -20,7 +20,7 @@ def under_way():
     open(flag, "w").close()
 
 if stage == "vocabulary":
-    from w2v import vocab
+    from w2v.text import vocab
     blocks = vocab.text_blocks
 
     def slow_blocks(*args, **kwargs):
@@ -30,7 +30,7 @@ if stage == "vocabulary":
             time.sleep(60)
     vocab.text_blocks = slow_blocks
 elif stage == "training":
-    from w2v import kernels
+    from w2v.training import kernels
     train_range = kernels.train_range
 
     def slow_range(*args):
@@ -39,7 +39,7 @@ elif stage == "training":
         time.sleep(0.05)
     kernels.train_range = slow_range
 elif stage == "saving":
-    from w2v import formats
+    from w2v.vectors import formats
 
     def slow_write(out, model):
         out.write(b"the first bytes")

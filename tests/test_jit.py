@@ -91,7 +91,7 @@ def test_training_with_cached_kernels_loads_no_numpy_support_or_scipy():
 def test_sentence_of_is_a_right_bisection():
     import numpy as np
 
-    from w2v.kernels import _sentence_of
+    from w2v.training.kernels import _sentence_of
 
     starts = np.array([0, 3, 4, 9, 15], dtype=np.int64)
     for p in range(16):

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from w2v import kernels
-from w2v.tables import build_alias, huffman
+from w2v.training import kernels
+from w2v.training.tables import build_alias, huffman
 
 
 def _sigmoid(x):

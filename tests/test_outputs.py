@@ -11,11 +11,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from w2v import KeyedVectors, outputs, vocab
+from w2v import KeyedVectors, outputs
 from w2v.cli import cli
 from w2v.config import MAX_TOKEN_BYTES
 from w2v.errors import OutputError
-from w2v.phrases import phrases
+from w2v.text import vocab
+from w2v.text.phrases import phrases
 
 VECTOR_FILES = ["v.bin", "v.txt", "v.txt.gz", "v.w2v"]
 

@@ -1,4 +1,4 @@
-"""w2v.phrases: word2phrase's phrase detection, by hand, against a plain-Python reference
+"""w2v.text.phrases: word2phrase's phrase detection, by hand, against a plain-Python reference
 and against gensim 4.4's Phrases."""
 
 import gzip
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from w2v import phrases as phrases_module
 from w2v.errors import ConfigError, CorpusError, OutputError
-from w2v.phrases import PassStats, PhraseProgress, phrases, score
+from w2v.text import phrases as phrases_module
+from w2v.text.phrases import PassStats, PhraseProgress, phrases, score
 
 # "new york" is frequent, "the york" is not. 7 lines, N = 19 tokens.
 NEW_YORK = ("new york times\n" * 4

@@ -5,7 +5,7 @@ from conftest import PLANTED_CONFIG
 
 from w2v import TrainConfig, train
 from w2v.errors import ConfigError
-from w2v.training import OWN_ROWS, initial_weights, job_boundaries, own_rows, spread_order
+from w2v.training.word2vec import OWN_ROWS, initial_weights, job_boundaries, own_rows, spread_order
 
 
 def _planted_accuracy(kv):

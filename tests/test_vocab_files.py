@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from w2v import KeyedVectors
 from w2v.cli import cli
-from w2v.vocab import final_min_count, read_vocab_file
+from w2v.text.vocab import final_min_count, read_vocab_file
 
 FAST = ["--dim", "16", "--min-count", "1", "--epochs", "1", "--threads", "1", "-q"]
 

@@ -11,14 +11,14 @@ needs only NumPy, never Numba.
 from .config import TrainConfig
 from .errors import W2VError
 from .vectors import KeyedVectors
+from .version import __version__
 
-__all__ = ["KeyedVectors", "Progress", "TrainConfig", "W2VError", "train"]
-__version__ = "0.1.0"
+__all__ = ["KeyedVectors", "Progress", "TrainConfig", "W2VError", "__version__", "train"]
 
 
 def __getattr__(name: str):
     if name in ("train", "Progress"):
-        from . import training
+        from .training import word2vec
 
-        return getattr(training, name)
+        return getattr(word2vec, name)
     raise AttributeError(f"module 'w2v' has no attribute {name!r}")

@@ -12,9 +12,10 @@ import sys
 
 import click
 
-from .. import __version__, data
 from ..config import TrainConfig
 from ..errors import ConfigError, W2VError
+from ..tools import data
+from ..version import __version__
 
 DEFAULT_MODEL = "vectors.bin"
 DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainConfig)}

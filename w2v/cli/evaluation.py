@@ -8,7 +8,7 @@ import os
 
 import click
 
-from .. import data, evaluate
+from ..tools import data, evaluate
 from ..vectors import KeyedVectors
 from .common import (
     cli,

@@ -7,9 +7,9 @@ import os
 import click
 import numpy as np
 
-from .. import formats, outputs
+from .. import outputs
 from ..errors import W2VError
-from ..vectors import KeyedVectors
+from ..vectors import KeyedVectors, formats
 from .common import (
     cli,
     friendly_errors,

@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from .. import formats, outputs
+from .. import outputs
 from ..errors import UnknownWordError
-from ..vectors import KeyedVectors
+from ..vectors import KeyedVectors, formats
 from .common import (
     cli,
     default_model,
@@ -123,7 +123,7 @@ def classes_command(model: str | None, k: int, iterations: int, output: str | No
     """Group the words into K classes by k-means on their unit vectors, and write
     'word class' lines in vocabulary order, as the word2vec C tool's -classes does
     (sort -k2 -n groups them)."""
-    from ..classes import kmeans
+    from ..tools.classes import kmeans
 
     kv = KeyedVectors.load(model or default_model(), limit=limit)
     if output:

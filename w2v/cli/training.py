@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import evaluate, formats, outputs
+from .. import outputs
 from ..config import ARCHITECTURES, DEFAULT_ALPHA, MAX_TOKEN_BYTES, TrainConfig
 from ..errors import W2VError
-from ..vectors import KeyedVectors
+from ..tools import evaluate
+from ..vectors import KeyedVectors, formats
 from .common import (
     DEFAULT_MODEL,
     DEFAULTS,
@@ -26,7 +27,7 @@ from .common import (
 if TYPE_CHECKING:
     from tqdm import tqdm
 
-    from ..training import Progress
+    from ..training.word2vec import Progress
 
 
 @cli.command("train")
@@ -98,8 +99,8 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     w2v train corpus.txt -o vectors.bin
     w2v train corpus.txt.gz --arch cbow --dim 200 --epochs 10
     """
-    from ..training import train
-    from ..vocab import Vocabulary, read_vocab_file, write_vocab_file
+    from ..text.vocab import Vocabulary, read_vocab_file, write_vocab_file
+    from ..training.word2vec import train
 
     initial = None
     if update_vocab and not init:
@@ -176,7 +177,7 @@ def vocab_command(corpus: str, output: str | None, **options) -> None:
     """Count the words of CORPUS (the same pass as training's) and write them as 'word
     count' lines, most frequent first, after '</s> <lines>' as the word2vec C tool's
     -save-vocab does; its -read-vocab and w2v train --read-vocab read the file."""
-    from ..vocab import build, write_vocab_file
+    from ..text.vocab import build, write_vocab_file
 
     config = TrainConfig(**options)  # checks the values
     if output:
@@ -252,7 +253,7 @@ def phrases_command(corpus: str, output: str, min_count: int, threshold: float, 
     w2v train phrased.txt -o vectors.w2v
     w2v analogy new_york_times new_york boston -m vectors.w2v   # boston_globe?
     """
-    from ..phrases import phrases
+    from ..text.phrases import phrases
 
     outputs.check_output_path(output)
     stats = phrases(corpus, output, min_count=min_count, threshold=threshold, passes=passes)

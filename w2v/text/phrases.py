@@ -62,12 +62,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..config import at_least
+from ..errors import ConfigError
+from ..outputs import atomic_write
 from . import bigrams
 from .bigrams import EMPTY, score
-from .config import at_least
 from .corpus import Corpus, size_hint
-from .errors import ConfigError
-from .outputs import atomic_write
 from .vocab import Scanner, read_tokens
 
 __all__ = ["PassStats", "PhraseProgress", "PhraseStats", "phrases", "score"]

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import EvaluationError
-from .vectors import KeyedVectors
+from ..errors import EvaluationError
+from ..vectors.keyed import KeyedVectors
 
 BATCH = 256  # questions scored at once: a (BATCH x restrict) float32 score matrix
 METHODS = ("add", "mul")

@@ -26,8 +26,8 @@ from typing import BinaryIO, Union
 
 import numpy as np
 
+from ..errors import CorpusError
 from . import scan
-from .errors import CorpusError
 
 BOM = b"\xef\xbb\xbf"  # the UTF-8 byte-order mark
 BLOCK_BYTES = 1 << 22

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import ModelFileError
+from ..errors import ModelFileError
 
 MAGIC = b"\x89W2V\r\n\x1a\n"
 FORMAT_VERSION = 1

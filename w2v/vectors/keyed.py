@@ -11,8 +11,8 @@ from functools import cached_property
 
 import numpy as np
 
+from ..errors import ModelFileError, UnknownWordError
 from . import formats
-from .errors import ModelFileError, UnknownWordError
 from .native import ModelData
 
 _CHUNK_ROWS = 1 << 14  # rows read and scored at once when a mapped matrix is scanned
@@ -126,7 +126,7 @@ class KeyedVectors:
     def save(self, path: str | os.PathLike, format: str | None = None) -> None:
         """Write a vector file, its format from the suffix (``.w2v`` native, ``.bin``
         word2vec binary, ``.txt``/``.vec`` text, ``.txt.gz``) or from ``format``."""
-        from . import __version__
+        from ..version import __version__
 
         formats.save(path, ModelData(self.words, self.vectors, self.counts,
                                      self.output_weights, self.metadata),

@@ -30,11 +30,11 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import ChecksumError, DownloadError, UnknownDatasetError
+from ..errors import ChecksumError, DownloadError, UnknownDatasetError
 
 CATALOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "datasets.json")
 _CHECKOUT_SHARED = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                 "..", "..", "shared"))
+                                                 "..", "..", "..", "shared"))
 _CHUNK = 1 << 20
 
 

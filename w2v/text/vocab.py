@@ -21,12 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..config import MAX_TOKEN_BYTES, NOISE_EXPONENT
+from ..errors import CorpusError, VocabularyError
+from ..outputs import atomic_write
+from ..vectors.keyed import first_positions
 from . import scan
-from .config import MAX_TOKEN_BYTES, NOISE_EXPONENT
 from .corpus import Corpus, describe, size_hint, stretches, text_blocks
-from .errors import CorpusError, VocabularyError
-from .outputs import atomic_write
-from .vectors import first_positions
 
 
 @dataclass(frozen=True)

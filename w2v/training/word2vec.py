@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..config import TrainConfig
+from ..errors import ConfigError
+from ..text.corpus import Corpus, describe
+from ..text.vocab import EncodedCorpus, Vocabulary, build
+from ..vectors.keyed import KeyedVectors
 from . import kernels
-from .config import TrainConfig
-from .corpus import Corpus, describe
-from .errors import ConfigError
 from .tables import build_alias, huffman
-from .vectors import KeyedVectors
-from .vocab import EncodedCorpus, Vocabulary, build
 
 JOB_WORDS = 1 << 16
 # With several threads, each trains its own copy of the first OWN_ROWS rows of w_out

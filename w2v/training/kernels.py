@@ -34,7 +34,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from .jit import kernel
+from ..jit import kernel
 
 MAX_EXP = np.float32(6.0)  # sigmoid clipping: 0 below -MAX_EXP, 1 above MAX_EXP
 

@@ -5,7 +5,7 @@ softmax. Imports only w2v.jit; the kernels here allocate nothing (the builders d
 
 import numpy as np
 
-from .jit import kernel
+from ..jit import kernel
 
 
 def build_alias(probs):

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import W2VError
-from .vectors import KeyedVectors
+from ..errors import W2VError
+from ..vectors.keyed import KeyedVectors
 
 _BLOCK = 8192  # words scored against every centroid at once
 

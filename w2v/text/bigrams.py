@@ -10,7 +10,7 @@ each pair's count or value. ``shift`` is 64 - log2(len(keys)).
 
 import numpy as np
 
-from .jit import kernel
+from ..jit import kernel
 
 EMPTY = -1  # a free slot in a pair table
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio

@@ -32,10 +32,10 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ..errors import ModelFileError
+from ..outputs import atomic_write, check_output_path
 from . import native
-from .errors import ModelFileError
 from .native import ModelData
-from .outputs import atomic_write, check_output_path
 
 FORMATS = ("bin", "txt", "w2v")
 _SUFFIXES = {".bin": "bin", ".txt": "txt", ".vec": "txt", ".txt.gz": "txt", ".vec.gz": "txt",

@@ -17,7 +17,7 @@ token ``k``'s bytes are ``arena[offsets[k]:offsets[k] + lengths[k]]`` and it occ
 
 import numpy as np
 
-from .jit import kernel
+from ..jit import kernel
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)

@@ -1,0 +1,3 @@
+"""The version of w2v: pyproject.toml reads it from here, files record it."""
+
+__version__ = "0.1.0"
