@@ -4,6 +4,11 @@ finished run is measured (wall time, peak RSS of the process) and scored.
 * w2v: the installed command, ``python -m w2v train``.
 * gensim 4.4 (the bench extra): corpus_file mode, on the corpus cut into 1,000-word
   lines; given text8's single line it silently trains on almost nothing.
+* fastText 0.9.2 (``fasttext-wheel``, the bench extra): ``train_unsupervised`` with
+  ``minn=0, maxn=0`` (no subwords: plain word2vec) on the 1,000-word lines, the same
+  settings; its noise distribution is count^0.5, not ^0.75, and cannot be changed.
+  The word vectors (its input matrix's word rows) are written as a word2vec binary
+  file, as the other systems write theirs.
 * word2vec C tool: the binary that $W2V_BENCH_C names, built by hand from its public
   repository beside the project (never committed). Its HEAD trains one epoch only
   when given -iter > 1 with several threads (it never resets ``eof``), so the
@@ -124,6 +129,29 @@ model.wv.save_word2vec_format(out, binary=True)
 def gensim_cmd(lines: str, out: str, arch: str, epochs: int, threads: int) -> list[str]:
     return [sys.executable, "-c", _GENSIM.format(**SETTINGS), lines, out,
             str(int(arch == "skipgram")), str(epochs), str(threads)]
+
+
+_FASTTEXT = """
+import sys
+import fasttext
+import numpy as np
+lines, out, arch, epochs, threads, alpha = sys.argv[1:]
+model = fasttext.train_unsupervised(lines, model=arch, dim={dim}, ws={window}, neg={negative},
+                                    t={sample}, minCount={min_count}, minn=0, maxn=0,
+                                    epoch=int(epochs), thread=int(threads), lr=float(alpha),
+                                    verbose=0)
+words = model.get_words()
+vectors = np.asarray(model.get_input_matrix()[:len(words)], dtype="<f4")
+with open(out, "wb") as f:
+    f.write(f"{{len(words)}} {dim}\\n".encode())
+    for word, row in zip(words, vectors):
+        f.write(word.encode() + b" " + row.tobytes() + b"\\n")
+"""
+
+
+def fasttext_cmd(lines: str, out: str, arch: str, epochs: int, threads: int) -> list[str]:
+    return [sys.executable, "-c", _FASTTEXT.format(**SETTINGS), lines, out, arch, str(epochs),
+            str(threads), str(ALPHA[arch])]
 
 
 def c_tool_cmd(binary: str, corpus: str, out: str, arch: str, epochs: int,

@@ -1,4 +1,4 @@
-"""Quality against gensim: train with the same settings on the shared corpus and score
+"""Quality against gensim and fastText: train with the same settings on the shared corpus and score
 every system with the same evaluator (w2v.evaluate, which the tests check against
 gensim's own ``evaluate_word_analogies`` / ``evaluate_word_pairs``).
 
@@ -8,7 +8,7 @@ gensim's own ``evaluate_word_analogies`` / ``evaluate_word_pairs``).
 
 For skip-gram it also trains w2v --exact-negatives (word2vec.c's per-pair update), so
 the fast path's shortcut is measured against the exact algorithm. Needs the bench
-extra (gensim).
+extra (gensim, fastText).
 """
 
 from __future__ import annotations
@@ -18,7 +18,16 @@ import statistics
 import sys
 import tempfile
 
-from peers import SETTINGS, arguments, cut_lines, gensim_cmd, measure, scores, w2v_cmd
+from peers import (
+    SETTINGS,
+    arguments,
+    cut_lines,
+    fasttext_cmd,
+    gensim_cmd,
+    measure,
+    scores,
+    w2v_cmd,
+)
 
 
 def main() -> None:
@@ -52,6 +61,10 @@ def main() -> None:
             run = measure(gensim_cmd(lines, out, arch, args.epochs, args.threads))
             rows.append(("gensim 4.4", arch, run.seconds, *scores(out, args.eval_dir)))
             print(f"gensim {arch}: {rows[-1]}", file=sys.stderr)
+            out = os.path.join(tmp, "fasttext.bin")
+            run = measure(fasttext_cmd(lines, out, arch, args.epochs, args.threads))
+            rows.append(("fastText 0.9.2", arch, run.seconds, *scores(out, args.eval_dir)))
+            print(f"fastText {arch}: {rows[-1]}", file=sys.stderr)
 
     seeds = f", w2v mean of seeds {' '.join(map(str, args.seeds))}" if len(args.seeds) > 1 else ""
     print(f"Settings: {SETTINGS}, {args.epochs} epochs, {args.threads} threads, corpus "

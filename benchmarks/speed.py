@@ -1,4 +1,4 @@
-"""Speed, memory and quality of w2v against gensim and the word2vec C tool.
+"""Speed, memory and quality of w2v against gensim, fastText and the word2vec C tool.
 
     python benchmarks/speed.py                        # 3M words, 1 epoch, 3 rounds
     W2V_BENCH_C=../peers/word2vec/word2vec python benchmarks/speed.py
@@ -29,6 +29,7 @@ from peers import (
     arguments,
     c_tool_cmd,
     cut_lines,
+    fasttext_cmd,
     gensim_cmd,
     measure,
     scores,
@@ -105,6 +106,8 @@ def main() -> None:
                     "--exact-negatives")
             systems["gensim 4.4"] = gensim_cmd(lines, out.format("gensim"), arch,
                                                args.epochs, args.threads)
+            systems["fastText 0.9.2"] = fasttext_cmd(lines, out.format("fasttext"), arch,
+                                                     args.epochs, args.threads)
             if c_tool:
                 systems["word2vec C"] = c_tool_cmd(c_tool, corpus, out.format("c"), arch,
                                                    args.epochs, args.threads)
@@ -116,7 +119,7 @@ def main() -> None:
                           file=sys.stderr)
             shared = shared_rows()
             outputs = {"w2v": "w2v", "w2v --exact-negatives": "exact", "gensim 4.4": "gensim",
-                       "word2vec C": "c"}
+                       "fastText 0.9.2": "fasttext", "word2vec C": "c"}
             print(f"## {arch}\n")
             print("| system | wall time | words/s | peak RSS | analogy | WS353 | "
                   "w2v time / this |")

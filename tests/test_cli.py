@@ -309,3 +309,21 @@ def test_text_from_anywhere_trains_and_every_file_reads_back(runner):
             name = "X-w2v.txt"
         theirs = GensimVectors.load_word2vec_format(name, binary=name.endswith(".bin"))
         assert set(theirs.index_to_key) == expected
+
+
+def test_similar_by_euclidean_distance(runner, planted_file):
+    from w2v import KeyedVectors
+
+    _ok(runner.invoke(cli, ["train", str(planted_file), *FAST, "-o", "v.w2v", "-q"]))
+    out = _ok(runner.invoke(cli, ["similar", "e1_1", "-m", "v.w2v", "--metric", "euclidean",
+                                  "--json", "-n", "5"])).output
+    got = json.loads(out)
+    kv = KeyedVectors.load("v.w2v")
+    vectors = np.asarray(kv.vectors, dtype=np.float64)
+    distances = np.linalg.norm(vectors - vectors[kv.index["e1_1"]], axis=1)
+    order = [i for i in np.argsort(distances) if kv.words[i] != "e1_1"][:5]
+    assert [hit["word"] for hit in got] == [kv.words[i] for i in order]
+    np.testing.assert_allclose([hit["score"] for hit in got], distances[order], atol=1e-5)
+    assert [h["score"] for h in got] == sorted(h["score"] for h in got)  # nearest first
+    result = runner.invoke(cli, ["similar", "e1_1", "-m", "v.w2v", "--metric", "l1"])
+    assert result.exit_code == 2 and "'l1' is not one of 'cosine', 'euclidean'" in result.output

@@ -33,6 +33,42 @@ def test_most_similar_ranks_by_cosine_and_excludes_the_query(kv):
     assert len(kv.most_similar(["\u6f22\u5b57"], topn=100, restrict=3)) == 3
 
 
+def _euclidean_brute_force(vectors, words, pos, neg, topn):
+    index = {w: i for i, w in enumerate(words)}
+    point = (sum(vectors[index[w]].astype(np.float64) for w in pos)
+             - sum((vectors[index[w]].astype(np.float64) for w in neg), np.zeros(vectors.shape[1])))
+    point /= max(1, len(pos) - len(neg))
+    distances = np.sqrt(((vectors.astype(np.float64) - point) ** 2).sum(axis=1))
+    ranked = [i for i in np.argsort(distances, kind="stable") if words[i] not in pos + neg]
+    return [(words[i], float(distances[i])) for i in ranked[:topn]]
+
+
+@pytest.mark.parametrize("pos,neg", [(["king"], []), (["king", "woman"], ["man"]),
+                                     (["king", "queen"], []), (["king"], ["man"])])
+@pytest.mark.parametrize("stored", ["memory", "v.w2v", "v.bin"])
+def test_euclidean_neighbours_equal_numpy(tmp_path, monkeypatch, pos, neg, stored):
+    from w2v.vectors import keyed
+
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(500)] + ["king", "queen", "man", "woman"]
+    # rows of very different lengths: Euclidean and cosine neighbours differ
+    vectors = (rng.normal(size=(len(words), 16)) * rng.uniform(0.1, 5, (len(words), 1))
+               ).astype(np.float32)
+    kv = KeyedVectors(words, vectors)
+    if stored != "memory":
+        kv.save(tmp_path / stored)
+        monkeypatch.setattr(keyed, "_CHUNK_ROWS", 64)  # several blocks
+        kv = KeyedVectors.load(tmp_path / stored)
+    got = kv.most_similar(pos, neg, topn=10, metric="euclidean")
+    want = _euclidean_brute_force(vectors, words, pos, neg, 10)
+    assert [w for w, _ in got] == [w for w, _ in want]
+    np.testing.assert_allclose([d for _, d in got], [d for _, d in want], rtol=1e-6)
+    cosine = kv.most_similar(pos, neg, topn=10)
+    assert [w for w, _ in cosine] != [w for w, _ in got]  # the metric matters here
+    with pytest.raises(ValueError, match="metric"):
+        kv.most_similar(pos, metric="manhattan")
+
+
 def test_analogy_is_a_minus_b_plus_c(kv):
     got = kv.analogy("king", "man", "woman", topn=4)
     want = _brute_force(kv, ["king", "woman"], ["man"], 4)

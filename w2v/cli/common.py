@@ -84,6 +84,11 @@ def vocabulary_options(command):
 
 
 def query_options(command):
+    command = click.option("--metric", type=click.Choice(["cosine", "euclidean"]),
+                           default="cosine", show_default=True,
+                           help="cosine: similarity of the unit vectors, highest first; "
+                                "euclidean: distance between the raw vectors (not "
+                                "normalised), smallest first.")(command)
     command = click.option("--json", "as_json", is_flag=True,
                            help='Print JSON: a list of {"word", "score"}; with several '
                                 'queries, one {"query", "results"} object per line.')(command)

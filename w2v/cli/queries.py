@@ -25,19 +25,21 @@ from .common import (
 @query_options
 @friendly_errors
 def similar_command(words: tuple[str, ...], model: str | None, topn: int, as_json: bool,
-                    limit: int | None) -> None:
-    """List the words nearest to each WORD by cosine similarity. With no WORD, read
-    one query word per line from standard input.
+                    limit: int | None, metric: str) -> None:
+    """List the words nearest to each WORD, by cosine similarity or (--metric
+    euclidean) by Euclidean distance. With no WORD, read one query word per line from
+    standard input.
 
     \b
     w2v similar king
     w2v similar king queen -m vectors.w2v -n 20 --json
+    w2v similar king --metric euclidean
     printf 'king\\nparis\\n' | w2v similar --json
     """
     kv = KeyedVectors.load(model or default_model(), limit=limit)
     queries = [(w,) for w in words] if words else _stdin_queries(1)
-    _answer(queries, lambda q: kv.most_similar(q, topn=topn), as_json, batch=not words
-            or len(words) > 1)
+    _answer(queries, lambda q: kv.most_similar(q, topn=topn, metric=metric), as_json,
+            batch=not words or len(words) > 1)
 
 
 @cli.command("analogy")
@@ -45,7 +47,7 @@ def similar_command(words: tuple[str, ...], model: str | None, topn: int, as_jso
 @query_options
 @friendly_errors
 def analogy_command(words: tuple[str, ...], model: str | None, topn: int, as_json: bool,
-                    limit: int | None) -> None:
+                    limit: int | None, metric: str) -> None:
     """B is to A as C is to ?: the words nearest to A - B + C. With no words, read one
     'A B C' query per line from standard input.
 
@@ -58,7 +60,8 @@ def analogy_command(words: tuple[str, ...], model: str | None, topn: int, as_jso
         raise click.UsageError(f"analogy takes three words, A B C (got {len(words)})")
     kv = KeyedVectors.load(model or default_model(), limit=limit)
     queries = [words] if words else _stdin_queries(3)
-    _answer(queries, lambda q: kv.analogy(*q, topn=topn), as_json, batch=not words)
+    _answer(queries, lambda q: kv.analogy(*q, topn=topn, metric=metric), as_json,
+            batch=not words)
 
 
 def _stdin_queries(size: int) -> list[tuple[str, ...]]:

@@ -6,7 +6,7 @@ Imports only numpy (no Numba): the query commands load nothing else.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 
 import numpy as np
@@ -16,6 +16,7 @@ from . import formats
 from .native import ModelData
 
 _CHUNK_ROWS = 1 << 14  # rows read and scored at once when a mapped matrix is scanned
+METRICS = ("cosine", "euclidean")
 
 
 class KeyedVectors:
@@ -94,34 +95,49 @@ class KeyedVectors:
         return float(a @ b)
 
     def most_similar(self, positive: Iterable[str], negative: Iterable[str] = (),
-                     topn: int = 10, restrict: int | None = None) -> list[tuple[str, float]]:
-        """Words ranked by cosine similarity to the normalised mean of the unit vectors
-        of ``positive`` minus those of ``negative``; the query words are excluded.
-        ``restrict`` searches only the first (most frequent) ``restrict`` words."""
+                     topn: int = 10, restrict: int | None = None,
+                     metric: str = "cosine") -> list[tuple[str, float]]:
+        """The words nearest to a query, the query words excluded; ``restrict`` searches
+        only the first (most frequent) ``restrict`` words.
+
+        ``metric="cosine"``: ranked by cosine similarity (the score, highest first) to
+        the normalised mean of the unit vectors of ``positive`` minus those of
+        ``negative``. ``metric="euclidean"``: ranked by Euclidean distance (the score,
+        smallest first) between the raw vectors, not normalised, and the point
+        sum(positive) - sum(negative), divided by len(positive) - len(negative) when
+        that is 1 or more (one word's own vector; several words' mean; a - b + c)."""
+        if metric not in METRICS:
+            raise ValueError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}")
         positive, negative = list(positive), list(negative)
         query = [self.index_of(w) for w in positive + negative]
         signs = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
-        mean = signs @ _unit(self.vectors[query]) / len(query)
-        norm = np.linalg.norm(mean)
-        if norm > 0:
-            mean /= norm
         n = len(self) if restrict is None else min(restrict, len(self))
-        if self._rows_in_file is not None and "unit" not in self.__dict__:
-            scores = _scan_cosines(*self._rows_in_file, self.dim, n, mean)
+        if metric == "euclidean":
+            point = signs.astype(np.float64) @ self.vectors[query]
+            point /= max(1, len(positive) - len(negative))
+            scores = _scan(self, n, lambda rows: -np.linalg.norm(rows - point, axis=1))
         else:
-            scores = self.unit[:n] @ mean
+            mean = signs @ _unit(self.vectors[query]) / len(query)
+            norm = np.linalg.norm(mean)
+            if norm > 0:
+                mean /= norm
+            if "unit" in self.__dict__ or self._rows_in_file is None:
+                scores = self.unit[:n] @ mean
+            else:
+                scores = _scan(self, n, lambda rows: _unit(rows) @ mean)
         excluded = {i for i in query if i < len(scores)}
         scores[list(excluded)] = -np.inf
         topn = max(0, min(topn, len(scores) - len(excluded)))
         best = np.argpartition(-scores, topn - 1)[:topn] if topn else np.array([], int)
         best = best[np.argsort(-scores[best], kind="stable")]
-        return [(self.words[i], float(scores[i])) for i in best]
+        sign = -1.0 if metric == "euclidean" else 1.0
+        return [(self.words[i], sign * float(scores[i])) for i in best]
 
-    def analogy(self, a: str, b: str, c: str, topn: int = 10,
-                restrict: int | None = None) -> list[tuple[str, float]]:
-        """Words nearest to a - b + c (3CosAdd), excluding a, b and c:
+    def analogy(self, a: str, b: str, c: str, topn: int = 10, restrict: int | None = None,
+                metric: str = "cosine") -> list[tuple[str, float]]:
+        """Words nearest to a - b + c (3CosAdd with cosine), excluding a, b and c:
         ``analogy("king", "man", "woman")`` ranks "queen" first on good vectors."""
-        return self.most_similar([a, c], [b], topn=topn, restrict=restrict)
+        return self.most_similar([a, c], [b], topn=topn, restrict=restrict, metric=metric)
 
     def save(self, path: str | os.PathLike, format: str | None = None) -> None:
         """Write a vector file, its format from the suffix (``.w2v`` native, ``.bin``
@@ -151,21 +167,26 @@ def first_positions(words: Sequence[str]) -> dict[str, int]:
     return dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
 
 
-def _scan_cosines(path: str, offset: int, dim: int, n: int, query: np.ndarray) -> np.ndarray:
-    """Cosine of each of the first ``n`` rows of the float32 matrix at ``offset`` in
-    ``path`` with the unit vector ``query``. Blocks are read into one reused buffer
-    rather than through the memory mapping, so the process holds one block at a time,
-    not every page of the matrix it has read."""
-    scores = np.empty(n, dtype=np.float32)
-    block = np.empty((min(n, _CHUNK_ROWS), dim), dtype="<f4")
+def _scan(kv: KeyedVectors, n: int, score: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``score(rows)`` of the first ``n`` rows, a block of ``_CHUNK_ROWS`` at a time
+    (float64 scores). A matrix mapped from a file is read into one reused buffer
+    rather than through the mapping, so the process holds one block at a time, not
+    every page of the matrix it has read."""
+    scores = np.empty(n, dtype=np.float64)
+    if kv._rows_in_file is None:
+        for lo in range(0, n, _CHUNK_ROWS):
+            rows = kv.vectors[lo:min(n, lo + _CHUNK_ROWS)]
+            scores[lo:lo + len(rows)] = score(rows)
+        return scores
+    path, offset = kv._rows_in_file
+    block = np.empty((min(n, _CHUNK_ROWS), kv.dim), dtype="<f4")
     with open(path, "rb") as f:
         f.seek(offset)
         for lo in range(0, n, _CHUNK_ROWS):
             rows = block[:min(_CHUNK_ROWS, n - lo)]
             if f.readinto(memoryview(rows).cast("B")) != rows.nbytes:
                 raise ModelFileError(f"{path} was cut short while being read")
-            norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))
-            scores[lo:lo + len(rows)] = (rows @ query) / np.where(norms > 0, norms, 1)
+            scores[lo:lo + len(rows)] = score(rows)
     return scores
 
 
