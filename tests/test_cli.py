@@ -327,3 +327,26 @@ def test_similar_by_euclidean_distance(runner, planted_file):
     assert [h["score"] for h in got] == sorted(h["score"] for h in got)  # nearest first
     result = runner.invoke(cli, ["similar", "e1_1", "-m", "v.w2v", "--metric", "l1"])
     assert result.exit_code == 2 and "'l1' is not one of 'cosine', 'euclidean'" in result.output
+
+
+def test_the_progress_rate_leaves_out_the_start_up(monkeypatch, capsys):
+    import tqdm.std
+
+    from w2v.cli.training import _ProgressBar
+    from w2v.training.word2vec import Progress
+
+    clock = [1000.0]
+    monkeypatch.setattr(tqdm.std, "time", lambda: clock[0])
+    bar = _ProgressBar(quiet=False)
+    total = 100 * 65536
+    bar.update(Progress(0, total, 0.025, 50, total))  # the vocabulary pass is done
+    clock[0] += 5.0  # threads start, kernels load or compile
+    bar.update(Progress(65536, total, 0.025, 50, total))
+    for job in range(2, 5):
+        clock[0] += 0.02  # then 65,536 words every 20 ms: 3.3M words/s
+        bar.update(Progress(job * 65536, total, 0.025, 50, total))
+    shown = bar.bar.format_dict
+    rate = shown["rate"] or (shown["n"] - shown["initial"]) / shown["elapsed"]
+    assert 3.0e6 < rate < 3.6e6
+    bar.close()
+    assert "vocabulary: 50 words" in capsys.readouterr().err
