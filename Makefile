@@ -15,12 +15,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Train CBOW on text8 (from $$W2V_DATA or ../shared when present, else downloaded into
-# corpora/ and checked), then query the vectors it wrote to ./vectors.bin.
+# corpora/ and checked), then query the vectors it wrote to ./vectors.bin and draw a
+# map of three neighbourhoods to ./map.png.
 demo: install
 	corpus=$$($(W2V) data get text8 --dir corpora) && \
 		$(W2V) train "$$corpus" --arch cbow -o vectors.bin
 	$(W2V) similar king -m vectors.bin
 	$(W2V) analogy king man woman -m vectors.bin
+	$(W2V) plot king queen king-man+woman -m vectors.bin -o map.png
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -1,8 +1,10 @@
-"""`w2v similar`, `w2v analogy`, `w2v classes` and `w2v info`: reading vectors (NumPy only)."""
+"""`w2v similar`, `w2v analogy`, `w2v plot`, `w2v classes` and `w2v info`: reading vectors
+(NumPy only; `plot` draws with matplotlib)."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -15,6 +17,7 @@ from .common import (
     default_model,
     friendly_errors,
     limit_option,
+    model_option,
     printable,
     query_options,
 )
@@ -62,6 +65,42 @@ def analogy_command(words: tuple[str, ...], model: str | None, topn: int, as_jso
     queries = [words] if words else _stdin_queries(3)
     _answer(queries, lambda q: kv.analogy(*q, topn=topn, metric=metric), as_json,
             batch=not words)
+
+
+@cli.command("plot")
+@click.argument("words", metavar="WORD...", nargs=-1, required=True)
+@model_option
+@click.option("-o", "--output", metavar="FILE", default="map.png", show_default=True,
+              help="The picture: .png, .svg or .pdf.")
+@click.option("-n", "--neighbours", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Nearest words (cosine) drawn around each WORD.")
+@click.option("--method", type=click.Choice(["pca", "tsne"]), default="pca", show_default=True,
+              help="pca: the first two principal components; tsne: scikit-learn's t-SNE.")
+@click.option("--seed", type=int, default=0, show_default=True, help="t-SNE's random seed.")
+@limit_option
+@friendly_errors
+def plot_command(words: tuple[str, ...], model: str | None, output: str, neighbours: int,
+                 method: str, seed: int, limit: int | None) -> None:
+    """Draw each WORD and its nearest neighbours in 2-D, one colour per WORD. A WORD
+    written as arithmetic (king-man+woman) is drawn at the point w2v analogy asks
+    about, with arrows for the arithmetic. Points are the unit vectors, as cosine
+    similarity sees them. Needs matplotlib: pip install 'w2v[plot]'.
+
+    \b
+    w2v plot king queen -m vectors.bin -o map.png
+    w2v plot king-man+woman paris -n 8 --method tsne -o map.svg
+    """
+    from ..tools import plot
+
+    path = model or default_model()
+    if os.path.splitext(output)[1].lower() not in plot.SUFFIXES:
+        raise click.UsageError(f"--output must end in {', '.join(plot.SUFFIXES)}")
+    outputs.check_output_path(output)
+    kv = KeyedVectors.load(path, limit=limit)
+    points = plot.neighbourhood_map(kv, list(words), neighbours, method, seed)
+    plot.draw(points, output, f"{os.path.basename(path)}: {', '.join(words)} and their "
+                              f"neighbours ({'PCA' if method == 'pca' else 't-SNE'})")
+    click.echo(f"wrote {output}: {len(points.labels)} words", err=True)
 
 
 def _stdin_queries(size: int) -> list[tuple[str, ...]]:
