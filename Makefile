@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 W2V := $(BIN)/w2v
 
-.PHONY: install demo test fuzz bench lint clean
+.PHONY: install demo test fuzz bench docs lint clean
 
 install: $(VENV)/.installed
 
@@ -31,15 +31,19 @@ test: install
 fuzz: install
 	W2V_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_fuzz.py
 
-# Speed (3M words, 1 epoch; set W2V_BENCH_C to a word2vec C binary to include it),
-# quality at 5 epochs over three seeds, then the evaluator against gensim's (exactness
-# and speed), and whether two threads get two cores (benchmarks/cores.py). About 35
-# minutes on two cores.
+# Speed against gensim and fastText (3M words, 1 epoch; set W2V_BENCH_C to a word2vec
+# C binary to include it), quality at 5 epochs over three seeds, then the evaluator
+# against gensim's (exactness and speed), and whether two threads get two cores
+# (benchmarks/cores.py). About 40 minutes on two cores; needs GNU time.
 bench: install
 	cd benchmarks && ../$(BIN)/python speed.py
 	cd benchmarks && ../$(BIN)/python quality.py --seeds 1 2 3
 	cd benchmarks && ../$(BIN)/python evaluation.py
 	cd benchmarks && ../$(BIN)/python cores.py
+
+# docs/cli.md from the commands' own --help (tests/test_docs.py checks they agree).
+docs: install
+	$(BIN)/python -m w2v.cli.reference > docs/cli.md
 
 lint: install
 	$(BIN)/ruff check w2v tests benchmarks
