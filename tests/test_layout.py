@@ -85,6 +85,11 @@ def test_kernel_modules_import_only_the_jit_helper(module):
     assert _imports(module, MODULES[module]) <= {"w2v.jit"}
 
 
+def test_the_subword_kernels_import_only_the_jit_helper_and_the_shared_kernels():
+    module = "w2v.training.subword_kernels"
+    assert _imports(module, MODULES[module]) == {"w2v.jit", "w2v.training.kernels"}
+
+
 @pytest.mark.parametrize("module", [m for m in MODULES if _stage(m) == 1 or m.startswith(
     "w2v.tools")])
 def test_the_query_side_never_imports_numba(module):

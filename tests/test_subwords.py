@@ -1,10 +1,16 @@
-"""fastText's subword model: n-grams and buckets equal to fastText 0.9.2's own."""
+"""fastText's subword model: n-grams and buckets equal to fastText 0.9.2's own, the
+training kernel against a NumPy reference, and planted analogies recovered."""
 
 import fasttext
 import numpy as np
+import planted
 import pytest
 
+from w2v import TrainConfig, train
+from w2v.errors import ConfigError
 from w2v.text import subwords
+from w2v.training import kernels, subword_kernels
+from w2v.training.tables import build_alias
 
 WORDS = ["hello", "world", "café", "naïve", "Straße", "한국어", "東京", "😀", "👍🏽ok", "a",
          "ab", "abcdefghij", "x" * 40]
@@ -66,3 +72,160 @@ def test_an_unseen_words_rows_are_its_n_grams_in_buckets_used():
 def test_maxn_zero_turns_n_grams_off():
     table = subwords.subword_table(["where", "here"], 3, 0, 2_000_000)
     assert table.rows.tolist() == [0, 1] and table.matrix_rows == 2
+
+
+def _sig(f):
+    return 1.0 if f >= 6 else 0.0 if f <= -6 else float(kernels.sigmoid(np.float32(f)))
+
+
+def _reference(ids, starts, span, w_in, w_out, tables, settings, seed, table):
+    """subword_kernels.train_range written plainly in NumPy, drawing the same numbers."""
+    keep, accept, alias = tables[:3]
+    cbow, exact, _, shrink, _, window, negative, alpha0, alpha1 = settings
+    start, end = span
+    state, _ = kernels.next_random(np.uint64(seed))
+
+    def draw():
+        nonlocal state
+        state, bits = kernels.next_random(np.uint64(state))
+        return np.uint64(bits)
+
+    def rows_of(word):
+        return table.rows[table.offsets[word]:table.offsets[word + 1]]
+
+    def learn(hidden, targets, labels, alpha):
+        """One pass over the targets in order, each scored against ``hidden``; the
+        output rows change as it goes; returns the error of ``hidden``."""
+        grad = np.zeros_like(hidden)
+        for target, label in zip(targets, labels):
+            g = np.float32((label - _sig(hidden @ w_out[target])) * alpha)
+            grad += g * w_out[target]
+            w_out[target] += g * hidden
+        return grad
+
+    for s in range(len(starts) - 1):
+        lo, hi = max(starts[s], start), min(starts[s + 1], end)
+        kept = [(ids[p], p) for p in range(lo, hi)
+                if not (keep[ids[p]] < 1.0 and kernels.unit_float(draw()) >= keep[ids[p]])]
+        for i, (center, pos) in enumerate(kept):
+            reach = window - kernels.below(draw(), window) if shrink else window
+            context = [kept[j][0] for j in range(max(i - reach, 0), min(i + reach + 1,
+                                                                        len(kept))) if j != i]
+            if not context:
+                continue
+            alpha = np.float32(alpha0 + (alpha1 - alpha0) / (end - start) * (pos - start))
+            if cbow:
+                every = np.concatenate([rows_of(c) for c in context])
+                targets = np.empty(negative + 1, dtype=np.int32)
+                count, state = kernels.draw_targets(center, accept, alias, negative, targets,
+                                                    np.uint64(state))
+                grad = learn(w_in[every].mean(axis=0), targets[:count],
+                             [1.0] + [0.0] * (count - 1), alpha)
+                for r in every:
+                    w_in[r] += grad
+            elif exact:
+                for c in context:
+                    targets = np.empty(negative + 1, dtype=np.int32)
+                    count, state = kernels.draw_targets(c, accept, alias, negative, targets,
+                                                        np.uint64(state))
+                    grad = learn(w_in[rows_of(center)].mean(axis=0), targets[:count],
+                                 [1.0] + [0.0] * (count - 1), alpha)
+                    for r in rows_of(center):
+                        w_in[r] += grad
+            else:
+                noise = []
+                for _ in range(negative * len(context)):
+                    bits = draw()
+                    word = kernels.below(bits, len(accept))
+                    if kernels.unit_float(bits) >= accept[word]:
+                        word = alias[word]
+                    if word not in context:
+                        noise.append(word)
+                grad = learn(w_in[rows_of(center)].mean(axis=0), context + noise,
+                             [1.0] * len(context) + [0.0] * len(noise), alpha)
+                for r in rows_of(center):
+                    w_in[r] += grad
+
+
+@pytest.mark.parametrize("cbow,exact,shrink", [(False, False, True), (False, True, True),
+                                               (True, False, True), (False, False, False)])
+def test_the_subword_kernel_matches_the_numpy_reference(cbow, exact, shrink):
+    rng = np.random.default_rng(5)
+    words = ["ab", "abc", "bcd", "cd", "abcd", "dcba", "a", "bb", "cab", "</s>"]
+    table = subwords.subword_table(words, 2, 3, 7)  # 7 buckets: collisions and repeats
+    vocab, dim = len(words), 6
+    ids = rng.integers(vocab, size=80).astype(np.int32)
+    starts = np.array([0, 7, 30, 31, 80], dtype=np.int64)
+    keep = np.where(np.arange(vocab) < 3, 0.5, 1.0).astype(np.float32)
+    accept, alias = build_alias(np.full(vocab, 1 / vocab))
+    placeholders = (np.zeros((1, 1), np.int32), np.zeros((1, 1), np.float32),
+                    np.zeros(1, np.int32))
+    tables = (keep, accept, alias, *placeholders)
+    w_in = rng.normal(0, 0.3, (table.matrix_rows, dim)).astype(np.float32)
+    w_out = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
+    settings = (cbow, exact, False, shrink, False, 3, 2, 0.05, 0.01)
+    span = (4, 75)
+    ref_in, ref_out = w_in.copy(), w_out.copy()
+    weights = (w_in, w_out, np.zeros((1, dim), np.float32))
+    scratch = kernels.scratch_space(span[1] - span[0], 3, 2, dim)
+    extra = (table.offsets, table.rows, *subword_kernels.batch_space(3, 2))
+    trained = subword_kernels.train_range((ids, starts), span, weights, (0, 0, 0),
+                                          np.zeros((0, dim), np.float32), tables, settings,
+                                          np.uint64(42), scratch, extra)
+    _reference(ids, starts, span, ref_in, ref_out, tables, settings, 42, table)
+    assert 0 < trained <= span[1] - span[0]
+    np.testing.assert_allclose(w_in, ref_in, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(w_out, ref_out, rtol=1e-4, atol=1e-5)
+    out = np.empty((vocab, dim), np.float32)
+    subword_kernels.word_vectors(w_in, table.offsets, table.rows, out)
+    for w in range(vocab):
+        rows = table.rows[table.offsets[w]:table.offsets[w + 1]]
+        np.testing.assert_allclose(out[w], w_in[rows].mean(axis=0), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("arch,exact", [("skipgram", False), ("skipgram", True),
+                                        ("cbow", False)])
+def test_subword_vectors_recover_the_planted_analogies(planted_sentences, arch, exact):
+    from conftest import PLANTED_CONFIG
+
+    kv = train(planted_sentences, TrainConfig(**{**PLANTED_CONFIG, "arch": arch,
+                                                 "exact_negatives": exact, "subwords": True}))
+    questions = planted.analogies()
+    right = sum(kv.analogy(b, a, c, topn=1)[0][0] == d for a, b, c, d in questions)
+    assert right / len(questions) >= 0.95
+
+
+def test_subword_settings_are_checked():
+    for options, field in [({"minn": 0}, "minn"), ({"maxn": 2}, "maxn"),
+                           ({"buckets": 0}, "buckets"), ({"hs": True, "negative": 0}, "hs"),
+                           ({"cbow_sum": True, "arch": "cbow"}, "cbow_sum")]:
+        with pytest.raises(ConfigError) as error:
+            TrainConfig(subwords=True, **options)
+        assert error.value.field == field
+
+
+def test_the_train_command_trains_subwords_and_says_what_it_cannot_do_yet(tmp_path,
+                                                                          planted_file):
+    from click.testing import CliRunner
+
+    from w2v import KeyedVectors
+    from w2v.cli import cli
+
+    runner = CliRunner()
+    fast = ["--dim", "12", "--min-count", "1", "--epochs", "1", "--threads", "1", "-q"]
+    out = tmp_path / "v.w2v"
+    result = runner.invoke(cli, ["train", str(planted_file), *fast, "--subwords",
+                                 "--minn", "2", "--maxn", "4", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    kv = KeyedVectors.load(out)
+    assert kv.metadata["config"]["subwords"] is True
+    assert (kv.metadata["config"]["minn"], kv.metadata["config"]["maxn"]) == (2, 4)
+    assert kv.dim == 12 and len(kv) == planted.vocab_size()
+    result = runner.invoke(cli, ["train", str(planted_file), *fast, "--subwords", "--maxn",
+                                 "1", "--minn", "2"])
+    assert result.exit_code == 2 and "invalid value for --maxn" in result.output
+    plain = tmp_path / "plain.w2v"
+    assert runner.invoke(cli, ["train", str(planted_file), *fast, "-o", str(plain)]).exit_code == 0
+    result = runner.invoke(cli, ["train", str(planted_file), *fast, "--subwords", "--init",
+                                 str(plain), "-o", str(tmp_path / "more.w2v")])
+    assert result.exit_code == 2 and "cannot continue a subword model yet" in result.output

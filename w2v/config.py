@@ -28,6 +28,12 @@ Algorithmic choices, documented once here:
   from ``alpha`` to ``min_alpha`` (default ``alpha * MIN_ALPHA_FRACTION``, word2vec.c's
   floor). The default ``alpha`` is 0.025 for skip-gram and 0.05 for CBOW, as in
   word2vec.c.
+* With ``subwords`` (fastText's model), a word's input is the mean of its own row and
+  the rows of its character n-grams of ``minn`` to ``maxn`` characters, hashed into
+  ``buckets`` as fastText hashes them (``text.subwords``); the error is added in full
+  to every one of those rows. Skip-gram predicts the context words from the centre's
+  input, with one set of negatives per centre word unless ``exact_negatives``
+  (``training.subword_kernels``). The word vectors written are those means.
 * The sigmoid comes from a 1,000-entry table and is clipped to 0 and 1 outside
   [-6, 6], as in word2vec.c (``kernels.MAX_EXP``).
 """
@@ -75,6 +81,10 @@ class TrainConfig:
     ns_exponent: float = NOISE_EXPONENT  # negatives drawn by count ** ns_exponent
     shrink_window: bool = True  # draw each centre's window from 1..window words a side
     min_alpha: float | None = None  # final learning rate; None: alpha * MIN_ALPHA_FRACTION
+    subwords: bool = False  # fastText's model: a word's input is its row and its n-grams'
+    minn: int = 3  # shortest character n-gram, with subwords
+    maxn: int = 6  # longest character n-gram, with subwords; 0: none
+    buckets: int = 2_000_000  # hash buckets of the n-grams (only those used get a row)
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHITECTURES:
@@ -103,6 +113,21 @@ class TrainConfig:
         if not -10 <= self.ns_exponent <= 10:
             raise ConfigError("ns_exponent", f"must be between -10 and 10 (got "
                                              f"{self.ns_exponent})")
+        at_least("minn", self.minn, 1)
+        at_least("maxn", self.maxn, 0)
+        if 0 < self.maxn < self.minn:
+            raise ConfigError("maxn", f"must be 0 (no n-grams) or at least minn ({self.minn})"
+                                      f" (got {self.maxn})")
+        at_least("buckets", self.buckets, 1)
+        if self.buckets >= 2**31:
+            raise ConfigError("buckets", f"must be below 2**31, as in fastText (got "
+                                         f"{self.buckets})")
+        if self.subwords and self.hs:
+            raise ConfigError("hs", "cannot be combined with subwords yet: use negative "
+                                    "sampling")
+        if self.subwords and self.cbow_sum:
+            raise ConfigError("cbow_sum", "cannot be combined with subwords: fastText's CBOW "
+                                          "averages every context row")
         if self.min_alpha is not None and not 0 <= self.min_alpha <= self.start_alpha:
             raise ConfigError("min_alpha", f"must be between 0 and alpha ({self.start_alpha})"
                                            f" (got {self.min_alpha})")

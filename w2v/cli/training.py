@@ -71,7 +71,19 @@ if TYPE_CHECKING:
               help="Random seed; with --threads 1 a run is exactly reproducible.")
 @click.option("--exact-negatives", is_flag=True,
               help="Skip-gram: fresh negatives for every (centre, context) pair, as "
-                   "word2vec.c does, instead of one set per centre word (slower).")
+                   "word2vec.c does, instead of one set per centre word (slower); with "
+                   "--subwords, fastText's update of the centre's rows for every pair.")
+@click.option("--subwords", is_flag=True,
+              help="fastText's model: a word's input is the mean of its own vector and "
+                   "those of its character n-grams (the vectors written are the "
+                   "vocabulary's; vectors for unseen words are not written yet).")
+@click.option("--minn", type=int, default=DEFAULTS["minn"], show_default=True,
+              help="With --subwords: the shortest n-gram, in characters.")
+@click.option("--maxn", type=int, default=DEFAULTS["maxn"], show_default=True,
+              help="With --subwords: the longest n-gram; 0: none.")
+@click.option("--buckets", type=int, default=DEFAULTS["buckets"], show_default=True,
+              help="With --subwords: n-gram hash buckets (fastText's -bucket); only those "
+                   "the vocabulary uses take memory.")
 @click.option("--cbow-sum", is_flag=True,
               help="CBOW: sum the context vectors instead of averaging them.")
 @click.option("--ns-exponent", type=float, default=DEFAULTS["ns_exponent"],

@@ -278,28 +278,11 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
         lo = max(sentence_starts[s], start)
         hi = min(sentence_starts[s + 1], end)
         s += 1
-        n = 0
-        for p in range(lo, hi):
-            word = ids[p]
-            if keep_prob[word] < 1.0:
-                state, bits = next_random(state)
-                if unit_float(bits) >= keep_prob[word]:
-                    continue
-            kept[n] = word
-            kept_pos[n] = p
-            n += 1
+        n, state = subsample(ids, lo, hi, keep_prob, kept, kept_pos, state)
         for i in range(n):
             if i + window + 2 < n:  # the input row that enters the window two words on
                 prefetch_row(w_in, kept[i + window + 2])
-            reach = window
-            if shrink:
-                state, bits = next_random(state)
-                reach = window - below(bits, window)  # 1..window words each side
-            m = 0
-            for j in range(max(i - reach, 0), min(i + reach + 1, n)):
-                if j != i:
-                    contexts[m] = kept[j]
-                    m += 1
+            m, state = window_of(kept, n, i, window, shrink, contexts, state)
             if m == 0:
                 continue
             center = kept[i]
@@ -351,6 +334,39 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
     if own[0] > 0:
         merge_own(weights[1], own, copied)
     return trained
+
+
+@kernel(fastmath=True, inline=True)
+def subsample(ids, lo, hi, keep_prob, kept, kept_pos, state):
+    """The words of ids[lo:hi] that subsampling keeps, into kept[:n] with their
+    positions in kept_pos[:n]. Returns (n, new state)."""
+    n = 0
+    for p in range(lo, hi):
+        word = ids[p]
+        if keep_prob[word] < 1.0:
+            state, bits = next_random(state)
+            if unit_float(bits) >= keep_prob[word]:
+                continue
+        kept[n] = word
+        kept_pos[n] = p
+        n += 1
+    return n, state
+
+
+@kernel(fastmath=True, inline=True)
+def window_of(kept, n, i, window, shrink, contexts, state):
+    """The context words of kept[i] into contexts[:m]: up to ``window`` words each side
+    (with ``shrink``, a reach drawn from 1..window). Returns (m, new state)."""
+    reach = window
+    if shrink:
+        state, bits = next_random(state)
+        reach = window - below(bits, window)  # 1..window words each side
+    m = 0
+    for j in range(max(i - reach, 0), min(i + reach + 1, n)):
+        if j != i:
+            contexts[m] = kept[j]
+            m += 1
+    return m, state
 
 
 @kernel(fastmath=True)

@@ -24,9 +24,10 @@ import numpy as np
 from ..config import TrainConfig
 from ..errors import ConfigError
 from ..text.corpus import Corpus, describe
+from ..text.subwords import subword_table
 from ..text.vocab import EncodedCorpus, Vocabulary, build
 from ..vectors.keyed import KeyedVectors
-from . import kernels
+from . import kernels, subword_kernels
 from .tables import build_alias, huffman
 
 JOB_WORDS = 1 << 16
@@ -87,6 +88,9 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     started = datetime.datetime.now(datetime.timezone.utc)
     previous = None
     if init is not None:
+        if config.subwords:
+            raise ConfigError("init", "cannot continue a subword model yet: the .w2v file "
+                                      "does not keep its n-gram rows")
         if init.counts is None or init.output_weights is None:
             raise ConfigError("init", "must be a model saved with its counts and output "
                                       "weights (a .w2v file written by w2v train)")
@@ -124,14 +128,22 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                   on_epoch: Callable[[int, np.ndarray], None] | None = None,
                   weights: tuple[np.ndarray, np.ndarray] | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Train on an encoded corpus; return the input vectors (the word vectors) and the
-    output weights, each vocab x dim float32, starting from ``weights`` when given
-    (made by ``initial_weights``, spare rows included; updated in place), else from
-    ``initial_weights``. ``on_epoch(epochs_done, w_in)``, if given, runs between epochs
-    (see ``train``)."""
+    """Train on an encoded corpus; return the word vectors and the output weights, each
+    vocab x dim float32, starting from ``weights`` when given (made by
+    ``initial_weights``, spare rows included; updated in place), else from
+    ``initial_weights``. ``on_epoch(epochs_done, word_vectors)``, if given, runs between
+    epochs (see ``train``).
+
+    With ``config.subwords`` the input matrix also has a row per n-gram bucket the
+    vocabulary uses (``text.subwords``), and a word's vector is the mean of its rows."""
     words = len(vocab)
     copies = own_rows(words, config)
-    w_in, w_out = weights if weights is not None else initial_weights(words, config)
+    table = None
+    if config.subwords:
+        table = subword_table(vocab.words, config.minn, config.maxn, config.buckets)
+    input_rows = words if table is None else table.matrix_rows
+    w_in, w_out = weights if weights is not None else initial_weights(words, config,
+                                                                      input_rows)
     if len(w_out) < words + config.workers * copies:  # the kernels would write past it
         raise ValueError("w_out lacks the spare rows that initial_weights gives it")
     if config.hs:  # one row per inner node of the Huffman tree, zero as word2vec.c's syn1
@@ -181,9 +193,24 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
             local.own = (copies, base, MERGE_WORDS)
             w_out[base:base + copies] = w_out[:copies]  # the thread's copies,
             local.copied = w_out[:copies].copy()  # and the rows as it copied them
-        kernels.train_range(corpus, span, weights, local.own, local.copied, tables,
-                            settings, np.uint64(seed), local.scratch)
+            if table is not None:
+                local.subwords = (table.offsets, table.rows,
+                                  *subword_kernels.batch_space(config.window, config.negative))
+        if table is None:
+            kernels.train_range(corpus, span, weights, local.own, local.copied, tables,
+                                settings, np.uint64(seed), local.scratch)
+        else:
+            subword_kernels.train_range(corpus, span, weights, local.own, local.copied,
+                                        tables, settings, np.uint64(seed), local.scratch,
+                                        local.subwords)
         return span[1] - span[0]
+
+    def word_vectors() -> np.ndarray:
+        if table is None:
+            return w_in
+        out = np.empty((words, config.dim), dtype=np.float32)
+        subword_kernels.word_vectors(w_in, table.offsets, table.rows, out)
+        return out
 
     report = on_progress or (lambda progress: None)
     done = 0
@@ -195,8 +222,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
             done += job_words
             report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
         if on_epoch is not None:
-            on_epoch(phase[-1] + 1, w_in)
-    return w_in, w_out[:words]
+            on_epoch(phase[-1] + 1, word_vectors())
+    return word_vectors(), w_out[:words]
 
 
 def own_rows(words: int, config: TrainConfig) -> int:
@@ -207,11 +234,13 @@ def own_rows(words: int, config: TrainConfig) -> int:
     return min(OWN_ROWS, words // (2 * config.workers)) if config.workers > 1 else 0
 
 
-def initial_weights(words: int, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Input vectors uniform in [-0.5 / dim, 0.5 / dim) (word2vec.c's), output zero,
-    with spare rows after the words' for the threads' copies (``own_rows`` each)."""
+def initial_weights(words: int, config: TrainConfig,
+                    input_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Input vectors uniform in [-0.5 / dim, 0.5 / dim) (word2vec.c's), ``input_rows`` of
+    them [one per word], output zero, with spare rows after the words' for the
+    threads' copies (``own_rows`` each)."""
     rng = np.random.default_rng(config.seed)
-    w_in = rng.random((words, config.dim), dtype=np.float32)
+    w_in = rng.random((input_rows or words, config.dim), dtype=np.float32)
     w_in -= 0.5
     w_in /= config.dim
     spare = config.workers * own_rows(words, config)
