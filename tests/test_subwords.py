@@ -5,12 +5,15 @@ import fasttext
 import numpy as np
 import planted
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from w2v import TrainConfig, train
-from w2v.errors import ConfigError
+from w2v.errors import ConfigError, UnknownWordError
 from w2v.text import subwords
 from w2v.training import kernels, subword_kernels
 from w2v.training.tables import build_alias
+from w2v.vectors.ngrams import NgramVectors, ngram_buckets
 
 WORDS = ["hello", "world", "café", "naïve", "Straße", "한국어", "東京", "😀", "👍🏽ok", "a",
          "ab", "abcdefghij", "x" * 40]
@@ -59,14 +62,25 @@ def test_the_table_numbers_the_buckets_used_densely():
         table.rows[table.offsets[0] + 1:table.offsets[1]])
 
 
-def test_an_unseen_words_rows_are_its_n_grams_in_buckets_used():
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=12), st.integers(1, 4), st.integers(0, 7))
+def test_the_query_sides_n_grams_equal_the_kernels(word, minn, extra):
+    maxn = 0 if extra == 0 else minn + extra - 1
+    _, flat = subwords.word_buckets([word], minn, maxn, 1_000_003)
+    assert ngram_buckets(word, minn, maxn, 1_000_003) == flat.tolist()
+
+
+def test_an_unseen_words_vector_is_the_mean_of_its_trained_n_grams():
     table = subwords.subword_table(["where", "there"], 3, 6, 2_000_000)
-    rows = subwords.oov_rows(table, "here")
-    _, flat = subwords.word_buckets(["here"], 3, 6, 2_000_000)
-    expected = [2 + int(np.searchsorted(table.bucket_of, b)) for b in flat
-                if b in set(table.bucket_of.tolist())]
-    assert rows.tolist() == expected and len(expected) > 0
-    assert len(subwords.oov_rows(table, "qqqq")) == 0  # nothing trained to answer from
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(len(table.bucket_of), 4)).astype(np.float32)
+    ngrams = NgramVectors(rows, table.bucket_of, 3, 6, 2_000_000)
+    wanted = ngram_buckets("here", 3, 6, 2_000_000)
+    trained = [int(np.searchsorted(table.bucket_of, b)) for b in wanted
+               if b in set(table.bucket_of.tolist())]
+    assert ngrams.rows("here").tolist() == trained and 0 < len(trained) < len(wanted)
+    np.testing.assert_allclose(ngrams.vector("here"), rows[trained].mean(axis=0), rtol=1e-6)
+    assert ngrams.vector("qqqq") is None  # nothing trained to answer from
 
 
 def test_maxn_zero_turns_n_grams_off():
@@ -229,3 +243,77 @@ def test_the_train_command_trains_subwords_and_says_what_it_cannot_do_yet(tmp_pa
     result = runner.invoke(cli, ["train", str(planted_file), *fast, "--subwords", "--init",
                                  str(plain), "-o", str(tmp_path / "more.w2v")])
     assert result.exit_code == 2 and "cannot continue a subword model yet" in result.output
+
+
+@pytest.fixture(scope="module")
+def subword_kv(planted_sentences):
+    from conftest import PLANTED_CONFIG
+
+    return train(planted_sentences, TrainConfig(**{**PLANTED_CONFIG, "subwords": True}))
+
+
+def test_a_word_never_seen_gets_the_mean_of_its_trained_n_grams(subword_kv):
+    kv = subword_kv
+    assert "e1_9" not in kv and kv.ngrams is not None
+    _, flat = subwords.word_buckets(["e1_9"], 3, 6, 2_000_000)
+    table = subwords.subword_table(kv.words, 3, 6, 2_000_000)
+    assert kv.ngrams.buckets_used.tolist() == table.bucket_of.tolist()
+    trained = [int(np.searchsorted(table.bucket_of, b)) for b in flat
+               if b in set(table.bucket_of.tolist())]
+    np.testing.assert_allclose(kv["e1_9"], np.asarray(kv.ngrams.vectors)[trained].mean(axis=0),
+                               rtol=1e-6)
+    # an unseen entity of row 1 lands among row 1's entities, by its n-grams alone
+    assert {w for w, _ in kv.most_similar(["e1_9"], topn=3)} <= {f"e1_{c}" for c in range(4)}
+    with pytest.raises(UnknownWordError, match="none of its character n-grams was trained"):
+        kv["qqqq"]
+
+
+def test_the_n_grams_live_in_the_w2v_file(subword_kv, tmp_path):
+    from click.testing import CliRunner
+
+    from w2v import KeyedVectors
+    from w2v.cli import cli
+
+    subword_kv.save(tmp_path / "v.w2v")
+    back = KeyedVectors.load(tmp_path / "v.w2v")
+    assert isinstance(back.ngrams.vectors, np.memmap)
+    assert (back.ngrams.minn, back.ngrams.maxn, back.ngrams.buckets) == (3, 6, 2_000_000)
+    np.testing.assert_array_equal(back["e2_9"], subword_kv["e2_9"])
+    assert back.most_similar(["e2_9"]) == subword_kv.most_similar(["e2_9"])
+    result = CliRunner().invoke(cli, ["similar", "e2_9", "-m", str(tmp_path / "v.w2v"), "-n",
+                                      "2"])
+    assert result.exit_code == 0
+    assert "'e2_9' is not in the vocabulary; its vector is the mean of its trained " \
+           "character n-grams" in result.stderr
+    assert len(result.stdout.splitlines()) == 2
+    result = CliRunner().invoke(cli, ["similar", "qqqq", "-m", str(tmp_path / "v.w2v")])
+    assert result.exit_code == 1 and "none of its character n-grams" in result.output
+    subword_kv.save(tmp_path / "v.bin")  # word2vec files hold the vocabulary's words only
+    assert KeyedVectors.load(tmp_path / "v.bin").ngrams is None
+
+
+def test_a_subword_file_with_a_bad_header_is_refused(subword_kv, tmp_path):
+    import json
+
+    from w2v import KeyedVectors
+    from w2v.errors import ModelFileError
+
+    subword_kv.save(tmp_path / "v.w2v")
+    data = bytearray((tmp_path / "v.w2v").read_bytes())
+    length = int.from_bytes(data[8:16], "little")
+    header = json.loads(data[16:16 + length])
+    for change in ({"format_version": 1}, {"subwords": {**header["subwords"], "minn": 0}}):
+        text = json.dumps({**header, **change}).encode()
+        text += b" " * (length - len(text))
+        (tmp_path / "bad.w2v").write_bytes(bytes(data[:16]) + text + bytes(data[16 + length:]))
+        with pytest.raises(ModelFileError, match="bad.w2v is not a valid w2v model"):
+            KeyedVectors.load(tmp_path / "bad.w2v")
+
+
+def test_a_subword_model_cannot_be_continued_yet(subword_kv, tmp_path, planted_sentences):
+    subword_kv.save(tmp_path / "v.w2v")
+    from w2v import KeyedVectors
+
+    with pytest.raises(ConfigError, match="cannot continue a subword model yet"):
+        train(planted_sentences[:100], TrainConfig(dim=20, min_count=1),
+              init=KeyedVectors.load(tmp_path / "v.w2v"))

@@ -41,8 +41,9 @@ def similar_command(words: tuple[str, ...], model: str | None, topn: int, as_jso
     """
     kv = KeyedVectors.load(model or default_model(), limit=limit)
     queries = [(w,) for w in words] if words else _stdin_queries(1)
-    _answer(queries, lambda q: kv.most_similar(q, topn=topn, metric=metric), as_json,
-            batch=not words or len(words) > 1)
+    _answer(queries, _noting_unseen(kv, lambda q: kv.most_similar(q, topn=topn,
+                                                                  metric=metric)),
+            as_json, batch=not words or len(words) > 1)
 
 
 @cli.command("analogy")
@@ -63,8 +64,23 @@ def analogy_command(words: tuple[str, ...], model: str | None, topn: int, as_jso
         raise click.UsageError(f"analogy takes three words, A B C (got {len(words)})")
     kv = KeyedVectors.load(model or default_model(), limit=limit)
     queries = [words] if words else _stdin_queries(3)
-    _answer(queries, lambda q: kv.analogy(*q, topn=topn, metric=metric), as_json,
-            batch=not words)
+    _answer(queries, _noting_unseen(kv, lambda q: kv.analogy(*q, topn=topn, metric=metric)),
+            as_json, batch=not words)
+
+
+def _noting_unseen(kv: KeyedVectors, ask):
+    """``ask``, saying on stderr which query words a subword model answers for from
+    their n-grams alone."""
+    def noted(query):
+        ranked = ask(query)
+        if kv.ngrams is not None:
+            for word in query:
+                if word not in kv:
+                    click.echo(f"note: '{printable(word)}' is not in the vocabulary; its "
+                               "vector is the mean of its trained character n-grams",
+                               err=True)
+        return ranked
+    return noted
 
 
 @cli.command("plot")

@@ -82,13 +82,3 @@ def subword_table(words: Sequence[str], minn: int, maxn: int, buckets: int) -> S
     mask[own] = False
     rows[mask] = n + dense.reshape(-1)
     return SubwordTable(offsets, rows, used.astype(np.int64), minn, maxn, buckets)
-
-
-def oov_rows(table: SubwordTable, word: str) -> np.ndarray:
-    """The dense rows of an unseen word's n-grams that fall in buckets the vocabulary
-    uses, repeats kept; its other n-grams have no trained row and are left out."""
-    _, flat = word_buckets([word], table.minn, table.maxn, table.buckets)
-    where = np.searchsorted(table.bucket_of, flat)
-    found = where < len(table.bucket_of)
-    found[found] = table.bucket_of[where[found]] == flat[found]
-    return (table.words + where[found]).astype(np.int32)

@@ -24,9 +24,10 @@ import numpy as np
 from ..config import TrainConfig
 from ..errors import ConfigError
 from ..text.corpus import Corpus, describe
-from ..text.subwords import subword_table
+from ..text.subwords import SubwordTable, subword_table
 from ..text.vocab import EncodedCorpus, Vocabulary, build
 from ..vectors.keyed import KeyedVectors
+from ..vectors.ngrams import NgramVectors
 from . import kernels, subword_kernels
 from .tables import build_alias, huffman
 
@@ -88,9 +89,9 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     started = datetime.datetime.now(datetime.timezone.utc)
     previous = None
     if init is not None:
-        if config.subwords:
-            raise ConfigError("init", "cannot continue a subword model yet: the .w2v file "
-                                      "does not keep its n-gram rows")
+        if config.subwords or init.ngrams is not None:
+            raise ConfigError("init", "cannot continue a subword model yet (its words' own "
+                                      "rows are not kept apart from their n-grams')")
         if init.counts is None or init.output_weights is None:
             raise ConfigError("init", "must be a model saved with its counts and output "
                                       "weights (a .w2v file written by w2v train)")
@@ -104,11 +105,19 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     if before_training is not None:
         before_training(vocab)
     weights = None if init is None else _carried_weights(init, vocab, config)
+    table = ngrams = None
+    if config.subwords:  # the n-gram rows come after the words' in the input matrix
+        table = subword_table(vocab.words, config.minn, config.maxn, config.buckets)
+        weights = initial_weights(len(vocab), config, table.matrix_rows)
+        ngrams = NgramVectors(weights[0][len(vocab):], table.bucket_of, config.minn,
+                              config.maxn, config.buckets)
     epoch_done = None
     if on_epoch is not None:
         def epoch_done(epoch: int, w_in: np.ndarray) -> None:
-            on_epoch(epoch, KeyedVectors(vocab.words, w_in, counts=vocab.counts))
-    w_in, w_out = train_encoded(vocab, encoded, config, on_progress, epoch_done, weights)
+            on_epoch(epoch, KeyedVectors(vocab.words, w_in, counts=vocab.counts,
+                                         ngrams=ngrams))
+    w_in, w_out = train_encoded(vocab, encoded, config, on_progress, epoch_done, weights,
+                                table)
     metadata = {
         "config": {**dataclasses.asdict(config), "alpha": config.start_alpha,
                    "min_alpha": config.end_alpha},
@@ -120,14 +129,14 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     if init is not None:
         metadata["continued_from"] = init.metadata
     return KeyedVectors(vocab.words, w_in, counts=vocab.counts, output_weights=w_out,
-                        metadata=metadata)
+                        metadata=metadata, ngrams=ngrams)
 
 
 def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
                   on_progress: Callable[[Progress], None] | None = None,
                   on_epoch: Callable[[int, np.ndarray], None] | None = None,
-                  weights: tuple[np.ndarray, np.ndarray] | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
+                  weights: tuple[np.ndarray, np.ndarray] | None = None,
+                  table: SubwordTable | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Train on an encoded corpus; return the word vectors and the output weights, each
     vocab x dim float32, starting from ``weights`` when given (made by
     ``initial_weights``, spare rows included; updated in place), else from
@@ -135,11 +144,11 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     epochs (see ``train``).
 
     With ``config.subwords`` the input matrix also has a row per n-gram bucket the
-    vocabulary uses (``text.subwords``), and a word's vector is the mean of its rows."""
+    vocabulary uses (``table``, made here when not given), and a word's vector is the
+    mean of its rows."""
     words = len(vocab)
     copies = own_rows(words, config)
-    table = None
-    if config.subwords:
+    if config.subwords and table is None:
         table = subword_table(vocab.words, config.minn, config.maxn, config.buckets)
     input_rows = words if table is None else table.matrix_rows
     w_in, w_out = weights if weights is not None else initial_weights(words, config,

@@ -14,6 +14,7 @@ import numpy as np
 from ..errors import ModelFileError, UnknownWordError
 from . import formats
 from .native import ModelData
+from .ngrams import NgramVectors
 
 _CHUNK_ROWS = 1 << 14  # rows read and scored at once when a mapped matrix is scanned
 METRICS = ("cosine", "euclidean")
@@ -25,14 +26,16 @@ class KeyedVectors:
     ``counts`` (corpus frequencies) is known for vectors trained here or read from a
     native ``.w2v`` file, and ``None`` for vectors read from word2vec files.
     ``output_weights`` (word2vec's syn1neg, for continuing training) and ``metadata``
-    (training settings and corpus statistics) are kept likewise. A matrix loaded from a
+    (training settings and corpus statistics) are kept likewise. A subword model also
+    has ``ngrams`` (``NgramVectors``): a word outside the vocabulary then has the mean
+    of its trained n-gram rows as its vector, in every query. A matrix loaded from a
     ``.w2v`` file is memory-mapped (read-only): rows come from disk as they are used,
     and a neighbour search reads it in blocks instead of copying or mapping all of it.
     """
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray,
                  counts: np.ndarray | None = None, output_weights: np.ndarray | None = None,
-                 metadata: dict | None = None):
+                 metadata: dict | None = None, ngrams: NgramVectors | None = None):
         if not isinstance(vectors, np.memmap):
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[0] != len(words):
@@ -43,6 +46,7 @@ class KeyedVectors:
         self.counts = counts
         self.output_weights = output_weights
         self.metadata = metadata or {}
+        self.ngrams = ngrams
         self._rows_in_file: tuple[str, int] | None = None  # (path, offset): see load
         self.index: dict[str, int] = first_positions(self.words)
 
@@ -53,7 +57,7 @@ class KeyedVectors:
         return word in self.index
 
     def __getitem__(self, word: str) -> np.ndarray:
-        return self.vectors[self.index_of(word)]
+        return self._query(word)[0]
 
     def __repr__(self) -> str:
         return f"KeyedVectors({len(self):,} words x {self.dim} dimensions)"
@@ -83,8 +87,24 @@ class KeyedVectors:
             raise UnknownWordError(f"'{word}' is not in the vocabulary "
                                    f"({len(self):,} words){maybe}") from None
 
+    def _query(self, word: str) -> tuple[np.ndarray, int | None]:
+        """A query word's vector and its row; a word outside the vocabulary of a
+        subword model has its n-grams' mean and no row."""
+        i = self.index.get(word)
+        if i is not None or self.ngrams is None:
+            i = self.index_of(word)  # an unknown word raises, with a spelling hint
+            return self.vectors[i], i
+        vector = self.ngrams.vector(word)
+        if vector is None:
+            raise UnknownWordError(f"'{word}' is not in the vocabulary ({len(self):,} "
+                                   "words), and none of its character n-grams was trained")
+        return vector, None
+
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two words."""
+        if self.ngrams is not None:
+            both = _unit(np.array([self[a], self[b]]))
+            return float(both[0] @ both[1])
         return self.cosine(self.index_of(a), self.index_of(b))
 
     def cosine(self, i: int, j: int) -> float:
@@ -109,15 +129,17 @@ class KeyedVectors:
         if metric not in METRICS:
             raise ValueError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}")
         positive, negative = list(positive), list(negative)
-        query = [self.index_of(w) for w in positive + negative]
+        asked = [self._query(w) for w in positive + negative]
+        rows = np.array([vector for vector, _ in asked], dtype=np.float32)
+        query = [i for _, i in asked if i is not None]  # excluded from the answers
         signs = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
         n = len(self) if restrict is None else min(restrict, len(self))
         if metric == "euclidean":
-            point = signs.astype(np.float64) @ self.vectors[query]
+            point = signs.astype(np.float64) @ rows
             point /= max(1, len(positive) - len(negative))
             scores = _scan(self, n, lambda rows: -np.linalg.norm(rows - point, axis=1))
         else:
-            mean = signs @ _unit(self.vectors[query]) / len(query)
+            mean = signs @ _unit(rows) / len(rows)
             norm = np.linalg.norm(mean)
             if norm > 0:
                 mean /= norm
@@ -145,7 +167,7 @@ class KeyedVectors:
         from ..version import __version__
 
         formats.save(path, ModelData(self.words, self.vectors, self.counts,
-                                     self.output_weights, self.metadata),
+                                     self.output_weights, self.metadata, self.ngrams),
                      format=format, version=__version__)
 
     @classmethod
@@ -155,7 +177,8 @@ class KeyedVectors:
         ``format``): the ``limit`` most frequent words only, when given."""
         data = formats.load(path, format=format, limit=limit)
         kv = cls(data.words, data.vectors, counts=data.counts,
-                 output_weights=data.output_weights, metadata=data.metadata)
+                 output_weights=data.output_weights, metadata=data.metadata,
+                 ngrams=data.ngrams)
         if isinstance(data.vectors, np.memmap):  # a whole mapped matrix, from native.read
             kv._rows_in_file = (data.vectors.filename, data.vectors.offset)
         return kv

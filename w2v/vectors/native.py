@@ -12,10 +12,14 @@ Layout (all integers little-endian; every section starts at a multiple of 64 byt
                                  kept so that training can continue later
                "counts"          int64 (words), optional: corpus frequencies
                "vocab"           the words, UTF-8, each followed by "\\n"
+               "ngram_vectors"   float32 (ngrams x dim), a subword model's trained
+                                 n-gram rows (format version 2)
+               "ngram_buckets"   int64 (ngrams), sorted: the bucket of each such row
 
-The header also holds "format": "w2v", "format_version": 1, "words", "dim",
-"w2v_version", and free-form "metadata" (w2v writes "config", the training settings,
-and "corpus", the corpus statistics). Words keep undecodable bytes through Python's
+The header also holds "format": "w2v", "format_version" (1, or 2 for a subword model),
+"words", "dim", "w2v_version", free-form "metadata" (w2v writes "config", the training
+settings, and "corpus", the corpus statistics), and for a subword model "subwords":
+{"minn", "maxn", "buckets", "ngrams"}. Words keep undecodable bytes through Python's
 surrogateescape, so any word of a foreign file round-trips byte for byte.
 
 Reading checks the magic, the header and every section's bounds against the file size
@@ -35,9 +39,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import ModelFileError
+from .ngrams import NgramVectors
 
 MAGIC = b"\x89W2V\r\n\x1a\n"
 FORMAT_VERSION = 1
+SUBWORD_FORMAT_VERSION = 2  # a file with n-gram sections, which version 1 readers lack
 _ALIGN = 64
 _MAX_HEADER = 1 << 26  # 64 MiB of JSON is far beyond any real header
 
@@ -51,6 +57,7 @@ class ModelData:
     counts: np.ndarray | None = None
     output_weights: np.ndarray | None = None
     metadata: dict = field(default_factory=dict)
+    ngrams: NgramVectors | None = None  # a subword model's n-gram rows
 
 
 def is_native(path: str) -> bool:
@@ -75,6 +82,13 @@ def write(out, model: ModelData, version: str) -> None:
     blobs["vocab"] = vocab
     header = {"format": "w2v", "format_version": FORMAT_VERSION, "w2v_version": version,
               "words": n, "dim": dim, "metadata": model.metadata, "sections": {}}
+    if model.ngrams is not None:
+        grams = model.ngrams
+        blobs["ngram_vectors"] = np.ascontiguousarray(grams.vectors, dtype="<f4")
+        blobs["ngram_buckets"] = np.ascontiguousarray(grams.buckets_used, dtype="<i8")
+        header["format_version"] = SUBWORD_FORMAT_VERSION
+        header["subwords"] = {"minn": grams.minn, "maxn": grams.maxn,
+                              "buckets": grams.buckets, "ngrams": len(grams.buckets_used)}
     # The header's length depends on the offsets it holds: place the sections after a
     # draft whose offsets take the most digits; the real header is no longer, and zero
     # bytes fill the gap up to the first section.
@@ -140,6 +154,17 @@ def read(path: str, limit: int | None = None) -> ModelData:
                       counts=counts, metadata=header.get("metadata") or {})
     if "output_weights" in sections:
         model.output_weights = _map(path, sections["output_weights"]["offset"], rows, dim)
+    if "subwords" in header:
+        sub = header["subwords"]
+        with open(path, "rb") as f:
+            f.seek(sections["ngram_buckets"]["offset"])
+            used = np.frombuffer(f.read(8 * sub["ngrams"]), dtype="<i8").astype(np.int64)
+        if np.any(np.diff(used) <= 0) or (len(used) and not 0 <= used[0] <= used[-1]
+                                          < sub["buckets"]):
+            raise _corrupt(path, "its n-gram buckets are not sorted, or out of range")
+        model.ngrams = NgramVectors(_map(path, sections["ngram_vectors"]["offset"],
+                                         sub["ngrams"], dim), used, sub["minn"], sub["maxn"],
+                                    sub["buckets"])
     return model
 
 
@@ -153,7 +178,7 @@ def _check_header(path: str, header: object, size: int) -> None:
     if not isinstance(header, dict) or header.get("format") != "w2v":
         raise _corrupt(path, "its header does not describe a w2v model")
     version = header.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in (FORMAT_VERSION, SUBWORD_FORMAT_VERSION):
         raise _corrupt(path, f"it has format version {version!r}; this w2v reads version "
                              f"{FORMAT_VERSION} (a newer w2v may read it)")
     n, dim = header.get("words"), header.get("dim")
@@ -163,6 +188,18 @@ def _check_header(path: str, header: object, size: int) -> None:
     if not isinstance(sections, dict) or not {"vectors", "vocab"} <= set(sections):
         raise _corrupt(path, "its header lists no vectors or no vocabulary")
     expected = {"vectors": 4 * n * dim, "output_weights": 4 * n * dim, "counts": 8 * n}
+    sub = header.get("subwords")
+    if (sub is not None) != (version == SUBWORD_FORMAT_VERSION):
+        raise _corrupt(path, "its format version and its subword settings disagree")
+    if sub is not None:
+        fields = ("minn", "maxn", "buckets", "ngrams")
+        if not isinstance(sub, dict) or not all(_whole(sub.get(k)) for k in fields) \
+                or sub["minn"] < 1 or sub["buckets"] < 1 or sub["buckets"] >= 2**31 \
+                or not {"ngram_vectors", "ngram_buckets"} <= set(sections or {}):
+            raise _corrupt(path, "its subword settings or n-gram sections are missing or "
+                                 "invalid")
+        expected["ngram_vectors"] = 4 * sub["ngrams"] * dim
+        expected["ngram_buckets"] = 8 * sub["ngrams"]
     spans = []
     for name, section in sections.items():
         if name not in (*expected, "vocab") or not isinstance(section, dict):
