@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from w2v import TrainConfig, train
+from w2v import KeyedVectors, TrainConfig, train
 from w2v.errors import ConfigError, UnknownWordError
 from w2v.text import subwords
 from w2v.training import kernels, subword_kernels
@@ -317,3 +317,35 @@ def test_a_subword_model_cannot_be_continued_yet(subword_kv, tmp_path, planted_s
     with pytest.raises(ConfigError, match="cannot continue a subword model yet"):
         train(planted_sentences[:100], TrainConfig(dim=20, min_count=1),
               init=KeyedVectors.load(tmp_path / "v.w2v"))
+
+
+def test_word_pairs_with_unseen_words_are_scored_from_their_n_grams(subword_kv, tmp_path):
+    from w2v.tools import evaluate
+
+    kv = subword_kv
+    pairs = [("e1_1", "e1_2", 9.0), ("e1_1", "e3_3", 2.0), ("e1_9", "e1_2", 8.0),
+             ("e4_9", "e1_0", 1.0), ("qqqq", "e1_1", 0.5), ("r1t1", "r1t2", 7.0)]
+    path = tmp_path / "pairs.tsv"
+    path.write_text("".join(f"{a}\t{b}\t{s}\n" for a, b, s in pairs))
+    result = evaluate.word_pairs(kv, path)
+
+    def cosine(a, b):
+        if a == "qqqq":
+            return 0.0  # no trained n-gram: a zero vector, as fastText answers
+        u, v = kv[a].astype(np.float64), kv[b].astype(np.float64)
+        return u @ v / np.linalg.norm(u) / np.linalg.norm(v)
+
+    from scipy.stats import spearmanr
+
+    model = [cosine(a, b) for a, b, _ in pairs]
+    gold = [s for _, _, s in pairs]
+    assert (result.pairs, result.skipped, result.ngram_pairs) == (6, 0, 3)
+    assert result.spearman == pytest.approx(spearmanr(gold, model)[0])
+    known = [0, 1, 5]
+    assert result.vocabulary_pairs == 3
+    assert result.vocabulary_spearman == pytest.approx(
+        spearmanr([gold[i] for i in known], [model[i] for i in known])[0])
+    plain = KeyedVectors(kv.words, kv.vectors)  # no n-grams: those pairs are skipped
+    result = evaluate.word_pairs(plain, path)
+    assert (result.pairs, result.skipped, result.ngram_pairs) == (3, 3, 0)
+    assert result.vocabulary_spearman is None

@@ -71,6 +71,13 @@ def eval_command(model: str | None, analogy_files: tuple[str, ...],
             click.echo(f"  {os.path.basename(r.path):<24} {r.spearman:>9.4f} {r.pearson:>9.4f} "
                        f"{r.pairs:>7,} {r.skipped:>8,}{_malformed_note(r.malformed_lines)}")
         click.echo("  skipped: pairs with a word missing from the vocabulary (not scored)")
+        for r in pair_results:
+            if r.ngram_pairs:
+                inside = (f"{r.vocabulary_spearman:.4f}" if r.vocabulary_spearman is not None
+                          else "too few to tell")
+                click.echo(f"  {os.path.basename(r.path)}: {r.ngram_pairs:,} pairs hold a word "
+                           f"answered from its n-grams; Spearman over the other "
+                           f"{r.vocabulary_pairs:,}: {inside}")
 
 
 def _print_analogies(r: evaluate.AnalogyResult) -> None:

@@ -127,10 +127,17 @@ class WordPairResult:
     pairs: int  # pairs scored
     skipped: int  # pairs with a word missing from the vocabulary
     malformed_lines: list[int]  # 1-based numbers of lines that are not word, word, score
+    # A subword model answers for words outside its vocabulary from their n-grams:
+    ngram_pairs: int = 0  # pairs scored with such a word
+    vocabulary_spearman: float | None = None  # over the other pairs alone
+    vocabulary_pairs: int = 0
 
     def to_dict(self) -> dict:
         return {"file": self.path, "spearman": self.spearman, "pearson": self.pearson,
                 "pairs": self.pairs, "skipped": self.skipped,
+                "ngram_pairs": self.ngram_pairs,
+                "vocabulary_spearman": self.vocabulary_spearman,
+                "vocabulary_pairs": self.vocabulary_pairs,
                 "malformed": len(self.malformed_lines),
                 "malformed_lines": self.malformed_lines}
 
@@ -225,9 +232,15 @@ class _Scorer:
 
 
 def word_pairs(kv: KeyedVectors, path: str | os.PathLike) -> WordPairResult:
-    """Spearman and Pearson correlation of cosine similarity with human scores."""
+    """Spearman and Pearson correlation of cosine similarity with human scores.
+
+    A pair with a word outside the vocabulary is skipped, unless ``kv`` is a subword
+    model: its vector is then the mean of its trained n-grams (zero, so a cosine of 0,
+    when none was trained, as fastText answers), and the result also gives the
+    correlation over the pairs whose words are both in the vocabulary."""
     canonical = _case_folded_index(kv.words)
     gold, model, skipped, malformed = [], [], 0, []
+    from_ngrams: list[bool] = []
     for number, line in _lines(path):
         if line.startswith("#"):
             continue
@@ -240,11 +253,18 @@ def word_pairs(kv: KeyedVectors, path: str | os.PathLike) -> WordPairResult:
             malformed.append(number)
             continue
         a, b = parts[0].upper(), parts[1].upper()
-        if a not in canonical or b not in canonical:
+        if a in canonical and b in canonical:
+            model.append(kv.cosine(canonical[a], canonical[b]))
+            from_ngrams.append(False)
+        elif kv.ngrams is not None:
+            va, vb = (kv.vectors[canonical[w]] if w in canonical else
+                      kv.ngrams.vector(raw) for w, raw in ((a, parts[0]), (b, parts[1])))
+            model.append(_cosine(va, vb))
+            from_ngrams.append(True)
+        else:
             skipped += 1
             continue
         gold.append(score)
-        model.append(kv.cosine(canonical[a], canonical[b]))
     if len(gold) < 2:
         raise EvaluationError(
             f"{os.fspath(path)}: {len(gold)} of its {len(gold) + skipped:,} word pairs have "
@@ -252,9 +272,24 @@ def word_pairs(kv: KeyedVectors, path: str | os.PathLike) -> WordPairResult:
             + (f" ({len(malformed)} lines are not 'word<TAB>word<TAB>score')"
                if malformed else ""))
     gold_a, model_a = np.array(gold), np.array(model)
+    known = ~np.array(from_ngrams)
+    vocabulary = None
+    if not known.all() and known.sum() >= 2:
+        vocabulary = _pearson(_ranks(gold_a[known]), _ranks(model_a[known]))
     return WordPairResult(os.fspath(path), spearman=_pearson(_ranks(gold_a), _ranks(model_a)),
                           pearson=_pearson(gold_a, model_a), pairs=len(gold),
-                          skipped=skipped, malformed_lines=malformed)
+                          skipped=skipped, malformed_lines=malformed,
+                          ngram_pairs=int((~known).sum()), vocabulary_spearman=vocabulary,
+                          vocabulary_pairs=int(known.sum()))
+
+
+def _cosine(u: np.ndarray | None, v: np.ndarray | None) -> float:
+    """Cosine of two vectors; 0 when either is missing (None) or zero."""
+    if u is None or v is None:
+        return 0.0
+    u, v = np.asarray(u, dtype=np.float64), np.asarray(v, dtype=np.float64)
+    norms = np.linalg.norm(u) * np.linalg.norm(v)
+    return float(u @ v / norms) if norms > 0 else 0.0
 
 
 def _case_folded_index(words: list[str]) -> dict[str, int]:
