@@ -288,6 +288,9 @@ def test_the_n_grams_live_in_the_w2v_file(subword_kv, tmp_path):
     assert len(result.stdout.splitlines()) == 2
     result = CliRunner().invoke(cli, ["similar", "qqqq", "-m", str(tmp_path / "v.w2v")])
     assert result.exit_code == 1 and "none of its character n-grams" in result.output
+    info = CliRunner().invoke(cli, ["info", str(tmp_path / "v.w2v")]).output
+    assert f"{len(back.ngrams.buckets_used):,} trained n-gram rows (3 to 6 characters" in info
+    assert "training can continue" not in info
     subword_kv.save(tmp_path / "v.bin")  # word2vec files hold the vocabulary's words only
     assert KeyedVectors.load(tmp_path / "v.bin").ngrams is None
 

@@ -215,8 +215,13 @@ def info_command(model: str | None, as_json: bool) -> None:
                                                  if facts["w2v_version"] else "")),
             ("words", f"{facts['words']:,}"), ("dimensions", f"{facts['dim']:,}"),
             ("counts", "stored" if facts["counts"] else "not stored"),
-            ("output weights", "stored (training can continue)" if facts["output_weights"]
-             else "not stored")]
+            ("output weights", "not stored" if not facts["output_weights"] else
+             "stored" if facts["subwords"] else "stored (training can continue)")]
+    if facts["subwords"]:
+        sub = facts["subwords"]
+        rows.append(("subwords", f"{sub['ngrams']:,} trained n-gram rows ({sub['minn']} to "
+                                 f"{sub['maxn']} characters, {sub['buckets']:,} buckets): "
+                                 "unseen words get vectors"))
     meta = facts["metadata"]
     config, corpus = meta.get("config"), meta.get("corpus")
     if isinstance(config, dict):

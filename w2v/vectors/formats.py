@@ -159,6 +159,7 @@ def describe(path: str | os.PathLike, format: str | None = None) -> dict:
         return {"file": name, "format": "w2v", "bytes": size, "words": header["words"],
                 "dim": header["dim"], "counts": "counts" in sections,
                 "output_weights": "output_weights" in sections,
+                "subwords": header.get("subwords"),
                 "w2v_version": header.get("w2v_version"),
                 "metadata": header.get("metadata") or {}}
     kind = format_of(name, format)
@@ -174,7 +175,8 @@ def describe(path: str | os.PathLike, format: str | None = None) -> dict:
     except (OSError, EOFError, zlib.error) as exc:
         raise ModelFileError(f"cannot read {name}: {exc}") from None
     return {"file": name, "format": kind, "bytes": size, "words": count, "dim": dim,
-            "counts": False, "output_weights": False, "w2v_version": None, "metadata": {}}
+            "counts": False, "output_weights": False, "subwords": None, "w2v_version": None,
+            "metadata": {}}
 
 
 def _check_readable(name: str) -> None:
