@@ -79,7 +79,7 @@ def check_words(path: str | os.PathLike, words: Iterable[str],
             raise ModelFileError(f"cannot write {name}: the word {_shown(bad)} holds a "
                                  "newline, which .w2v files cannot represent")
         return
-    bad = next((w for w in words if not w or any(c.isspace() for c in w)), None)
+    bad = next((w for w in words if w.split() != [w]), None)  # empty, or holds whitespace
     if bad is not None:
         raise ModelFileError(f"cannot write {name}: the word {_shown(bad)} is empty or holds "
                              "whitespace, which word2vec files cannot represent; write .w2v "
