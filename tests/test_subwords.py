@@ -7,6 +7,7 @@ import planted
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_kernels import _sig
 
 from w2v import KeyedVectors, TrainConfig, train
 from w2v.errors import ConfigError, UnknownWordError
@@ -86,10 +87,6 @@ def test_an_unseen_words_vector_is_the_mean_of_its_trained_n_grams():
 def test_maxn_zero_turns_n_grams_off():
     table = subwords.subword_table(["where", "here"], 3, 0, 2_000_000)
     assert table.rows.tolist() == [0, 1] and table.matrix_rows == 2
-
-
-def _sig(f):
-    return 1.0 if f >= 6 else 0.0 if f <= -6 else float(kernels.sigmoid(np.float32(f)))
 
 
 def _reference(ids, starts, span, w_in, w_out, tables, settings, seed, table):

@@ -32,7 +32,9 @@ Algorithmic choices, documented once here:
   the rows of its character n-grams of ``minn`` to ``maxn`` characters, hashed into
   ``buckets`` as fastText hashes them (``text.subwords``); the error is added in full
   to every one of those rows. Skip-gram predicts the context words from the centre's
-  input, with one set of negatives per centre word unless ``exact_negatives``
+  input, computed once per centre word and scored against the whole window, each
+  context word with its own ``negative`` noise words; ``exact_negatives`` recomputes
+  it for every (centre, context) pair, as fastText does
   (``training.subword_kernels``). The word vectors written are those means.
 * The sigmoid comes from a 1,000-entry table and is clipped to 0 and 1 outside
   [-6, 6], as in word2vec.c (``kernels.MAX_EXP``).

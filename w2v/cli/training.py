@@ -75,8 +75,8 @@ if TYPE_CHECKING:
                    "--subwords, fastText's update of the centre's rows for every pair.")
 @click.option("--subwords", is_flag=True,
               help="fastText's model: a word's input is the mean of its own vector and "
-                   "those of its character n-grams (the vectors written are the "
-                   "vocabulary's; vectors for unseen words are not written yet).")
+                   "those of its character n-grams; a .w2v output keeps the n-grams, so "
+                   "words never seen get vectors too.")
 @click.option("--minn", type=int, default=DEFAULTS["minn"], show_default=True,
               help="With --subwords: the shortest n-gram, in characters.")
 @click.option("--maxn", type=int, default=DEFAULTS["maxn"], show_default=True,

@@ -129,7 +129,7 @@ def phrases(corpus: Corpus, output: str | os.PathLike, min_count: int = 5,
 
     Raises ``ConfigError`` for a ``min_count`` or ``passes`` below 1 or a ``threshold``
     that is not a number above 0, ``CorpusError`` for a corpus that is missing,
-    unreadable or has no words, and ``ModelFileError`` when ``output`` cannot be written.
+    unreadable or has no words, and ``OutputError`` when ``output`` cannot be written.
     """
     _check(min_count, threshold, passes)
     report = on_progress or (lambda progress: None)

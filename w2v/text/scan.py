@@ -115,7 +115,7 @@ def encode_block(data, start, tables, counters, out_ids, out_line_ends, max_byte
         h = _FNV_OFFSET
         while j < n:
             c = data[j]
-            if (c <= 32 or c >= 0xC2) and (_BYTE_KIND[c] == 1 or space_bytes(data, j)):
+            if (c <= 32 or c >= 0xC2) and (_ascii_space(c) or space_bytes(data, j)):
                 break
             h = (h ^ np.uint64(c)) * _FNV_PRIME
             j += 1

@@ -35,9 +35,6 @@ class SubwordTable:
     offsets: np.ndarray  # int64, words + 1
     rows: np.ndarray  # int32
     bucket_of: np.ndarray  # int64: the bucket of dense row words + k, sorted
-    minn: int
-    maxn: int
-    buckets: int
 
     @property
     def words(self) -> int:
@@ -81,4 +78,4 @@ def subword_table(words: Sequence[str], minn: int, maxn: int, buckets: int) -> S
     mask = np.ones(len(rows), dtype=bool)
     mask[own] = False
     rows[mask] = n + dense.reshape(-1)
-    return SubwordTable(offsets, rows, used.astype(np.int64), minn, maxn, buckets)
+    return SubwordTable(offsets, rows, used.astype(np.int64))

@@ -120,18 +120,25 @@ def below(bits, n):
     return np.int64(((bits >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
 
 
+@kernel(fastmath=True, inline=True)
+def noise_word(noise_accept, noise_alias, state):
+    """One word drawn from the noise distribution (its alias tables, ``build_alias``).
+    Returns (word, new state)."""
+    state, bits = next_random(state)
+    word = below(bits, len(noise_accept))
+    if unit_float(bits) >= noise_accept[word]:
+        word = noise_alias[word]
+    return word, state
+
+
 @kernel(fastmath=True)
 def draw_targets(positive, noise_accept, noise_alias, negative, targets, state):
     """targets[0] = positive, then up to ``negative`` noise words (a draw equal to
     ``positive`` is dropped, as in word2vec.c). Returns (count, new state)."""
     targets[0] = positive
     count = 1
-    n = len(noise_accept)
     for _ in range(negative):
-        state, bits = next_random(state)
-        word = below(bits, n)
-        if unit_float(bits) >= noise_accept[word]:
-            word = noise_alias[word]
+        word, state = noise_word(noise_accept, noise_alias, state)
         if word != positive:
             targets[count] = word
             count += 1

@@ -23,14 +23,13 @@ from ..jit import kernel
 from .kernels import (
     _draw_targets_and_prefetch,
     _sentence_of,
-    below,
     merge_own,
     next_random,
+    noise_word,
     output_update,
     own_row,
     prefetch_row,
     subsample,
-    unit_float,
     window_of,
 )
 
@@ -60,7 +59,6 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
     state, _ = next_random(np.uint64(seed))
     trained = 0
     next_merge = start + own[2]
-    n_noise = len(noise_accept)
 
     s = _sentence_of(sentence_starts, start)
     while s < len(sentence_starts) - 1 and sentence_starts[s] < end:
@@ -112,10 +110,7 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                     batch_labels[count] = 1.0
                     count += 1
                 for _ in range(negative * m):
-                    state, bits = next_random(state)
-                    word = below(bits, n_noise)
-                    if unit_float(bits) >= noise_accept[word]:
-                        word = noise_alias[word]
+                    word, state = noise_word(noise_accept, noise_alias, state)
                     positive = False
                     for c in range(m):
                         positive = positive or contexts[c] == word

@@ -91,9 +91,10 @@ class KeyedVectors:
         """A query word's vector and its row; a word outside the vocabulary of a
         subword model has its n-grams' mean and no row."""
         i = self.index.get(word)
-        if i is not None or self.ngrams is None:
-            i = self.index_of(word)  # an unknown word raises, with a spelling hint
+        if i is not None:
             return self.vectors[i], i
+        if self.ngrams is None:
+            self.index_of(word)  # raises, with a spelling hint
         vector = self.ngrams.vector(word)
         if vector is None:
             raise UnknownWordError(f"'{word}' is not in the vocabulary ({len(self):,} "
@@ -102,10 +103,11 @@ class KeyedVectors:
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two words."""
-        if self.ngrams is not None:
-            both = _unit(np.array([self[a], self[b]]))
-            return float(both[0] @ both[1])
-        return self.cosine(self.index_of(a), self.index_of(b))
+        (u, i), (v, j) = self._query(a), self._query(b)
+        if i is not None and j is not None:
+            return self.cosine(i, j)
+        both = _unit(np.array([u, v]))
+        return float(both[0] @ both[1])
 
     def cosine(self, i: int, j: int) -> float:
         """Cosine similarity of the rows ``i`` and ``j``."""
