@@ -14,7 +14,8 @@ from w2v.errors import ConfigError, UnknownWordError
 from w2v.text import subwords
 from w2v.training import kernels, subword_kernels
 from w2v.training.tables import build_alias
-from w2v.vectors.ngrams import NgramVectors, ngram_buckets
+from w2v.vectors import ngrams as ngrams_module
+from w2v.vectors.ngrams import NgramVectors, ngram_buckets, word_buckets
 
 WORDS = ["hello", "world", "café", "naïve", "Straße", "한국어", "東京", "😀", "👍🏽ok", "a",
          "ab", "abcdefghij", "x" * 40]
@@ -38,7 +39,7 @@ def test_buckets_equal_fasttexts(fasttext_model, tmp_path, minn, maxn):
                                             dim=4, epoch=1, thread=1, verbose=0)
     vocab = model.words  # </s> included: it has no n-grams
     queries = vocab + ["zebra", "Ünïcødé", "日本語のテキスト", "🙂🙃"]  # and unseen words
-    starts, flat = subwords.word_buckets(queries, minn, maxn, 2_000_000)
+    starts, flat = word_buckets(queries, minn, maxn, 2_000_000)
     for i, word in enumerate(queries):
         _, ids = model.get_subwords(word)
         theirs = [int(x) - len(vocab) for x in ids if x >= len(vocab)]
@@ -48,7 +49,7 @@ def test_buckets_equal_fasttexts(fasttext_model, tmp_path, minn, maxn):
 def test_the_table_numbers_the_buckets_used_densely():
     words = ["where", "here", "</s>", "a"]
     table = subwords.subword_table(words, 3, 6, 2_000_000)
-    starts, flat = subwords.word_buckets(words, 3, 6, 2_000_000)
+    starts, flat = word_buckets(words, 3, 6, 2_000_000)
     used = np.unique(flat)
     assert table.bucket_of.tolist() == used.tolist()
     assert table.matrix_rows == len(words) + len(used)
@@ -63,12 +64,21 @@ def test_the_table_numbers_the_buckets_used_densely():
         table.rows[table.offsets[0] + 1:table.offsets[1]])
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(min_size=1, max_size=12), st.integers(1, 4), st.integers(0, 7))
-def test_the_query_sides_n_grams_equal_the_kernels(word, minn, extra):
-    maxn = 0 if extra == 0 else minn + extra - 1
-    _, flat = subwords.word_buckets([word], minn, maxn, 1_000_003)
-    assert ngram_buckets(word, minn, maxn, 1_000_003) == flat.tolist()
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12))
+def test_any_words_n_grams_equal_fasttexts(fasttext_model, word):
+    vocab = fasttext_model.words
+    _, ids = fasttext_model.get_subwords(word)
+    theirs = [int(x) - len(vocab) for x in ids if x >= len(vocab)]
+    assert ngram_buckets(word, 3, 6, 2_000_000) == theirs
+
+
+def test_blocks_of_words_hash_as_one(monkeypatch):
+    words = WORDS * 50
+    whole = word_buckets(words, 3, 6, 2_000_000)
+    monkeypatch.setattr(ngrams_module, "_CHUNK_BYTES", 7)  # a block every word or two
+    blocks = word_buckets(words, 3, 6, 2_000_000)
+    assert [a.tolist() for a in blocks] == [a.tolist() for a in whole]
 
 
 def test_an_unseen_words_vector_is_the_mean_of_its_trained_n_grams():
@@ -252,7 +262,7 @@ def subword_kv(planted_sentences):
 def test_a_word_never_seen_gets_the_mean_of_its_trained_n_grams(subword_kv):
     kv = subword_kv
     assert "e1_9" not in kv and kv.ngrams is not None
-    _, flat = subwords.word_buckets(["e1_9"], 3, 6, 2_000_000)
+    _, flat = word_buckets(["e1_9"], 3, 6, 2_000_000)
     table = subwords.subword_table(kv.words, 3, 6, 2_000_000)
     assert kv.ngrams.buckets_used.tolist() == table.bucket_of.tolist()
     trained = [int(np.searchsorted(table.bucket_of, b)) for b in flat

@@ -1,6 +1,6 @@
 """fastText's subword model, on the text side: each word's character n-grams hashed
-into buckets exactly as fastText 0.9.2 does (kernels in ``ngrams``), and the table
-that gives every vocabulary word its input rows.
+into buckets exactly as fastText 0.9.2 does (``vectors.ngrams.word_buckets``, which
+the query side shares), and the table that gives every vocabulary word its input rows.
 
 A word's input rows are its own row and one row per n-gram, repeats kept (fastText's
 ``Dictionary::initNgrams``): with ``minn=3, maxn=6``, ``where`` is ``<wh``, ``<whe``,
@@ -21,10 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import ngrams
-
-BOW, EOW = "<", ">"
-EOS = "</s>"  # fastText's end-of-sentence word: no n-grams
+from ..vectors.ngrams import word_buckets
 
 
 @dataclass(frozen=True)
@@ -44,26 +41,6 @@ class SubwordTable:
     def matrix_rows(self) -> int:
         """Rows of the input matrix: one per word and one per bucket used."""
         return self.words + len(self.bucket_of)
-
-
-def word_buckets(words: Sequence[str], minn: int, maxn: int,
-                 buckets: int) -> tuple[np.ndarray, np.ndarray]:
-    """The buckets of each word's n-grams, in fastText's order: (starts, flat) with word
-    w's at ``flat[starts[w]:starts[w + 1]]``. ``</s>`` and ``maxn`` 0 give none."""
-    if maxn == 0:
-        return np.zeros(len(words) + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    encoded = [(BOW + w + EOW).encode("utf-8", "surrogateescape") if w != EOS else b""
-               for w in words]
-    offsets = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    text = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    counts = np.empty(len(words), dtype=np.int64)
-    ngrams.count_ngrams(text, offsets, minn, maxn, counts)
-    starts = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(counts, out=starts[1:])
-    flat = np.empty(int(starts[-1]), dtype=np.int64)
-    ngrams.hash_ngrams(text, offsets, minn, maxn, buckets, starts, flat)
-    return starts, flat
 
 
 def subword_table(words: Sequence[str], minn: int, maxn: int, buckets: int) -> SubwordTable:

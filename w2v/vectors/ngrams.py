@@ -1,7 +1,6 @@
 """Vectors for words never seen, from a subword model's character n-grams: fastText's
-n-grams and hash in plain Python, for one word at a time (the query side never loads
-Numba; ``text.subwords`` computes the vocabulary's all at once, and the tests check
-that the two agree).
+n-grams and hash, vectorised in NumPy (the query side never loads Numba), for one word
+or a whole vocabulary (``text.subwords`` builds the training table from them).
 
 A word's n-grams are the runs of ``minn`` to ``maxn`` characters of ``<word>``, one
 bracket alone left out, repeats kept; each goes to bucket FNV-1a(bytes) mod
@@ -11,32 +10,86 @@ bracket alone left out, repeats kept; each goes to bucket FNV-1a(bytes) mod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 _FNV_OFFSET = 2166136261
 _FNV_PRIME = 16777619
+_CHUNK_BYTES = 1 << 22  # words hashed at once: about 4 MiB of their bytes
 
 
 def ngram_buckets(word: str, minn: int, maxn: int, buckets: int) -> list[int]:
     """The buckets of ``word``'s n-grams, in fastText's order."""
-    if maxn == 0 or word == "</s>":
-        return []
-    data = ("<" + word + ">").encode("utf-8", "surrogateescape")
-    starts = [i for i, byte in enumerate(data) if byte & 0xC0 != 0x80] + [len(data)]
-    out = []
-    for s in range(len(starts) - 1):
-        h = _FNV_OFFSET
-        for n in range(1, maxn + 1):
-            if s + n >= len(starts):
+    return word_buckets([word], minn, maxn, buckets)[1].tolist()
+
+
+def word_buckets(words: Sequence[str], minn: int, maxn: int,
+                 buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """The buckets of each word's n-grams, in fastText's order: (starts, flat) with word
+    w's at ``flat[starts[w]:starts[w + 1]]``. ``</s>`` and ``maxn`` 0 give none.
+
+    Vectorised over every character of a block of words: the hash of the n-gram of
+    length n starting at each character is the hash of the one of length n - 1 there,
+    stepped over the bytes of one more character."""
+    starts = np.zeros(len(words) + 1, dtype=np.int64)
+    if maxn == 0 or not words:
+        return starts, np.zeros(0, dtype=np.int64)
+    pieces, lo = [], 0
+    while lo < len(words):  # blocks of words, so the per-character arrays stay small
+        hi, size = lo, 0
+        while hi < len(words) and (hi == lo or size < _CHUNK_BYTES):
+            size += len(words[hi]) + 2
+            hi += 1
+        counts, flat = _block_buckets(words[lo:hi], minn, maxn, buckets)
+        np.cumsum(counts, out=starts[lo + 1:hi + 1])
+        starts[lo + 1:hi + 1] += starts[lo]
+        pieces.append(flat)
+        lo = hi
+    return starts, np.concatenate(pieces)
+
+
+def _block_buckets(words: Sequence[str], minn: int, maxn: int,
+                   buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [("<" + w + ">").encode("utf-8", "surrogateescape") if w != "</s>" else b""
+               for w in words]
+    text = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    ends = np.cumsum([len(e) for e in encoded])  # each word's end, in bytes
+    first = np.flatnonzero(text & 0xC0 != 0x80)  # each character's first byte
+    word_of = np.searchsorted(ends, first, side="right")  # the word of each character
+    last = np.searchsorted(first, ends, side="left")  # one past each word's characters
+    char_end = np.append(first[1:], len(text))  # one past each character's bytes
+    chars = len(first)
+    extended = text.astype(np.uint32)
+    extended[text >= 128] |= 0xFFFFFF00  # fastText hashes each byte as a signed char
+    h = np.full(chars, _FNV_OFFSET, dtype=np.uint32)
+    grams = np.zeros((chars, maxn), dtype=np.int64)
+    valid = np.zeros((chars, maxn), dtype=bool)
+    at = np.arange(chars)
+    limit = last[word_of]  # the end of each character's word, in characters
+    word_start = np.append(0, last[:-1])[word_of]
+    for n in range(1, maxn + 1):
+        alive = at + n <= limit  # the n-gram starting here fits in its word
+        if not alive.any():
+            break
+        tail = at + n - 1  # the character this step adds
+        pos = np.where(alive, first[np.minimum(tail, chars - 1)], 0)
+        stop = np.where(alive, char_end[np.minimum(tail, chars - 1)], 0)
+        while True:  # the added character's bytes, one at a time
+            step = pos < stop
+            if not step.any():
                 break
-            for byte in data[starts[s + n - 1]:starts[s + n]]:
-                h = ((h ^ (byte | 0xFFFFFF00 if byte >= 128 else byte)) * _FNV_PRIME
-                     ) & 0xFFFFFFFF
-            if n >= minn and not (n == 1 and (s == 0 or s + n == len(starts) - 1)):
-                out.append(h % buckets)
-    return out
+            h[step] = (h[step] ^ extended[pos[step]]) * np.uint32(_FNV_PRIME)
+            pos += step
+        if n >= minn:
+            keep = alive
+            if n == 1:  # a bracket alone is no n-gram
+                keep = alive & (at != word_start) & (at + 1 != limit)
+            grams[:, n - 1] = h % np.uint32(buckets)
+            valid[:, n - 1] = keep
+    counts = np.bincount(word_of, weights=valid.sum(axis=1), minlength=len(words))
+    return counts.astype(np.int64), grams[valid]
 
 
 @dataclass
