@@ -225,8 +225,8 @@ def test_subword_settings_are_checked():
         assert error.value.field == field
 
 
-def test_the_train_command_trains_subwords_and_says_what_it_cannot_do_yet(tmp_path,
-                                                                          planted_file):
+def test_the_train_command_trains_subwords_and_checks_their_settings(tmp_path,
+                                                                      planted_file):
     from click.testing import CliRunner
 
     from w2v import KeyedVectors
@@ -249,7 +249,15 @@ def test_the_train_command_trains_subwords_and_says_what_it_cannot_do_yet(tmp_pa
     assert runner.invoke(cli, ["train", str(planted_file), *fast, "-o", str(plain)]).exit_code == 0
     result = runner.invoke(cli, ["train", str(planted_file), *fast, "--subwords", "--init",
                                  str(plain), "-o", str(tmp_path / "more.w2v")])
-    assert result.exit_code == 2 and "cannot continue a subword model yet" in result.output
+    assert result.exit_code == 2 and "cannot be added to a model trained without them" in \
+        result.output
+    result = runner.invoke(cli, ["train", str(planted_file), *fast, "--init", str(out),
+                                 "--maxn", "5", "-o", str(tmp_path / "more.w2v")])
+    assert result.exit_code == 2 and "--maxn: must be the initial model's (4)" in result.output
+    result = runner.invoke(cli, ["train", str(planted_file), *fast, "--format", "fasttext",
+                                 "-o", str(tmp_path / "ft.bin")])
+    assert result.exit_code == 2 and "add --subwords" in result.output
+    assert not (tmp_path / "more.w2v").exists() and not (tmp_path / "ft.bin").exists()
 
 
 @pytest.fixture(scope="module")
@@ -297,7 +305,7 @@ def test_the_n_grams_live_in_the_w2v_file(subword_kv, tmp_path):
     assert result.exit_code == 1 and "none of its character n-grams" in result.output
     info = CliRunner().invoke(cli, ["info", str(tmp_path / "v.w2v")]).output
     assert f"{len(back.ngrams.buckets_used):,} trained n-gram rows (3 to 6 characters" in info
-    assert "training can continue" not in info
+    assert "stored (training can continue)" in info
     subword_kv.save(tmp_path / "v.bin")  # word2vec files hold the vocabulary's words only
     assert KeyedVectors.load(tmp_path / "v.bin").ngrams is None
 
@@ -320,13 +328,41 @@ def test_a_subword_file_with_a_bad_header_is_refused(subword_kv, tmp_path):
             KeyedVectors.load(tmp_path / "bad.w2v")
 
 
-def test_a_subword_model_cannot_be_continued_yet(subword_kv, tmp_path, planted_sentences):
-    subword_kv.save(tmp_path / "v.w2v")
+def test_a_subword_model_continues_from_where_it_stopped(subword_kv, tmp_path,
+                                                        planted_sentences):
+    """Its words' own rows come back from their vectors and n-gram rows: with a learning
+    rate too small to move anything, continued training gives the same vectors."""
     from w2v import KeyedVectors
 
-    with pytest.raises(ConfigError, match="cannot continue a subword model yet"):
-        train(planted_sentences[:100], TrainConfig(dim=20, min_count=1),
-              init=KeyedVectors.load(tmp_path / "v.w2v"))
+    subword_kv.save(tmp_path / "v.w2v")
+    init = KeyedVectors.load(tmp_path / "v.w2v")
+    config = TrainConfig(dim=init.dim, min_count=1, subwords=True, alpha=1e-9, epochs=1,
+                         threads=1)
+    again = train(planted_sentences[:200], config, init=init)
+    assert sorted(again.words) == sorted(init.words)  # re-sorted by their summed counts
+    rows = [init.index[w] for w in again.words]
+    np.testing.assert_allclose(again.vectors, np.asarray(init.vectors)[rows], atol=2e-6)
+    np.testing.assert_allclose(again.ngrams.vectors, init.ngrams.vectors, atol=1e-6)
+    np.testing.assert_array_equal(again.ngrams.buckets_used, init.ngrams.buckets_used)
+    np.testing.assert_allclose(again["e1_9"], init["e1_9"], atol=2e-6)  # unseen, by n-grams
+    own = init.ngrams.own_rows(init.words, init.vectors)
+    np.testing.assert_allclose(init.ngrams.word_vectors(init.words, own), init.vectors,
+                               atol=1e-6)
+    # new words join with fresh rows, and their new buckets too; the old ones carry over
+    more = [s + ["zz_new_word"] for s in planted_sentences[:200]]
+    grown = train(more, TrainConfig(**{**config.__dict__, "alpha": 1e-9}), init=init,
+                  update_vocab=True)
+    assert "zz_new_word" in grown and len(grown) == len(init) + 1
+    new_buckets = set(grown.ngrams.buckets_used.tolist()) - set(init.ngrams.buckets_used.tolist())
+    assert new_buckets and set(init.ngrams.buckets_used.tolist()) <= \
+        set(grown.ngrams.buckets_used.tolist())
+    row = grown.index["e1_1"]
+    np.testing.assert_allclose(grown.vectors[row], init["e1_1"], atol=2e-6)
+    for field, value in [("minn", 2), ("buckets", 1000), ("subwords", False)]:
+        with pytest.raises(ConfigError, match="must be the initial model's") as error:
+            train(planted_sentences[:10], TrainConfig(**{**config.__dict__, field: value}),
+                  init=init)
+        assert error.value.field == field
 
 
 def test_word_pairs_with_unseen_words_are_scored_from_their_n_grams(subword_kv, tmp_path):

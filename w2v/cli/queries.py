@@ -209,19 +209,20 @@ def info_command(model: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(facts, indent=1))
         return
-    kind = {"w2v": "w2v native", "bin": "word2vec binary", "txt": "word2vec text"}
+    kind = {"w2v": "w2v native", "bin": "word2vec binary", "txt": "word2vec text",
+            "fasttext": "fastText model"}
     rows = [("file", f"{facts['file']} ({facts['bytes'] / 1e6:,.1f} MB)"),
             ("format", kind[facts["format"]] + (f", written by w2v {facts['w2v_version']}"
                                                  if facts["w2v_version"] else "")),
             ("words", f"{facts['words']:,}"), ("dimensions", f"{facts['dim']:,}"),
             ("counts", "stored" if facts["counts"] else "not stored"),
-            ("output weights", "not stored" if not facts["output_weights"] else
-             "stored" if facts["subwords"] else "stored (training can continue)")]
+            ("output weights", "stored (training can continue)" if facts["output_weights"]
+             else "not stored")]
     if facts["subwords"]:
         sub = facts["subwords"]
-        rows.append(("subwords", f"{sub['ngrams']:,} trained n-gram rows ({sub['minn']} to "
-                                 f"{sub['maxn']} characters, {sub['buckets']:,} buckets): "
-                                 "unseen words get vectors"))
+        trained = f"{sub['ngrams']:,} trained n-gram rows" if sub["ngrams"] else "n-grams"
+        rows.append(("subwords", f"{trained} ({sub['minn']} to {sub['maxn']} characters, "
+                                 f"{sub['buckets']:,} buckets): unseen words get vectors"))
     meta = facts["metadata"]
     config, corpus = meta.get("config"), meta.get("corpus")
     if isinstance(config, dict):

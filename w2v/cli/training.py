@@ -36,6 +36,9 @@ if TYPE_CHECKING:
               help=f"Where to write the vectors: .w2v native (with counts, settings and "
                    f"output weights), .bin word2vec binary, .txt/.vec/.txt.gz text "
                    f"[default: $W2V_MODEL or {DEFAULT_MODEL}]")
+@click.option("--format", "format_", type=click.Choice(formats.FORMATS), default=None,
+              help="The output's format [default: from its suffix]; fasttext: fastText's "
+                   ".bin model (with --subwords), which fastText and gensim load.")
 @click.option("--arch", type=click.Choice(ARCHITECTURES), default=DEFAULTS["arch"],
               show_default=True, help="Skip-gram or CBOW (context mean).")
 @click.option("--dim", type=int, default=DEFAULTS["dim"], show_default=True,
@@ -56,8 +59,9 @@ if TYPE_CHECKING:
 @click.option("--save-vocab", metavar="FILE", default=None,
               help="Also write the vocabulary as 'word count' lines (the C tool's format).")
 @click.option("--init", metavar="MODEL", default=None,
-              help="Continue training a .w2v model written by w2v train (its vectors, "
-                   "output weights and counts; its dimensions).")
+              help="Continue training a .w2v model written by w2v train, or a fastText "
+                   ".bin (its vectors, output weights and counts; its dimensions and "
+                   "subword settings).")
 @click.option("--update-vocab", is_flag=True,
               help="With --init: add the corpus's new words that reach --min-count.")
 @click.option("--epochs", type=int, default=DEFAULTS["epochs"], show_default=True,
@@ -101,7 +105,8 @@ if TYPE_CHECKING:
                    "from the data folder, see w2v data].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @friendly_errors
-def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch: bool,
+def train_command(corpus: str, output: str | None, format_: str | None, quiet: bool,
+                  eval_every_epoch: bool,
                   eval_file: str | None, read_vocab: str | None, save_vocab: str | None,
                   init: str | None, update_vocab: bool, **options) -> None:
     """Learn word vectors from CORPUS: a UTF-8 text file (.gz, .bz2, .xz read too) with
@@ -122,19 +127,27 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
             raise click.UsageError("--init and --read-vocab cannot be combined: the model "
                                    "brings its vocabulary")
         initial = KeyedVectors.load(init)
+        carried = {"dim": initial.dim}  # the model's, unless given
+        if initial.ngrams is not None:
+            grams = initial.ngrams
+            carried.update(subwords=True, minn=grams.minn, maxn=grams.maxn,
+                           buckets=grams.buckets)
         ctx = click.get_current_context()
-        if ctx.get_parameter_source("dim") is click.core.ParameterSource.DEFAULT:
-            options["dim"] = initial.dim
+        for name, value in carried.items():
+            if ctx.get_parameter_source(name) is click.core.ParameterSource.DEFAULT:
+                options[name] = value
     config = TrainConfig(**options)
     output = output or default_model()
-    formats.check_writable(output)
+    formats.check_writable(output, format_)
+    if format_ == "fasttext" and not config.subwords:
+        raise click.UsageError("--format fasttext writes a subword model: add --subwords")
     if save_vocab:
         outputs.check_output_path(save_vocab)
     vocabulary = read_vocab_file(read_vocab) if read_vocab else None
 
     def before_training(vocab: Vocabulary) -> None:
         """Fail before the first epoch if a word could not be written."""
-        formats.check_words(output, vocab.words)
+        formats.check_words(output, vocab.words, format_)
         if save_vocab:  # 'word count' lines: the word2vec text rule
             formats.check_words(save_vocab, vocab.words, format="txt")
 
@@ -160,7 +173,7 @@ def train_command(corpus: str, output: str | None, quiet: bool, eval_every_epoch
     finally:
         bar.close()
     seconds = time.perf_counter() - started
-    kv.save(output)
+    kv.save(output, format=format_)
     if save_vocab:
         write_vocab_file(save_vocab, Vocabulary(kv.words, kv.counts),
                          kv.metadata["corpus"]["sentences"])

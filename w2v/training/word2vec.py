@@ -89,26 +89,21 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     started = datetime.datetime.now(datetime.timezone.utc)
     previous = None
     if init is not None:
-        if config.subwords or init.ngrams is not None:
-            raise ConfigError("init", "cannot continue a subword model yet (its words' own "
-                                      "rows are not kept apart from their n-grams')")
-        if init.counts is None or init.output_weights is None:
-            raise ConfigError("init", "must be a model saved with its counts and output "
-                                      "weights (a .w2v file written by w2v train)")
-        if init.dim != config.dim:
-            raise ConfigError("dim", f"must be the initial model's ({init.dim}), not "
-                                     f"{config.dim}")
+        _check_init(init, config)
         previous = Vocabulary(init.words, np.asarray(init.counts, dtype=np.int64))
     vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
                            config.max_final_vocab, known=vocabulary, extend=previous,
                            add_words=update_vocab, threads=config.workers)
     if before_training is not None:
         before_training(vocab)
-    weights = None if init is None else _carried_weights(init, vocab, config)
     table = ngrams = None
     if config.subwords:  # the n-gram rows come after the words' in the input matrix
         table = subword_table(vocab.words, config.minn, config.maxn, config.buckets)
-        weights = initial_weights(len(vocab), config, table.matrix_rows)
+    if init is None:
+        weights = initial_weights(len(vocab), config, None if table is None else table.matrix_rows)
+    else:
+        weights = _carried_weights(init, vocab, config, table)
+    if table is not None:
         ngrams = NgramVectors(weights[0][len(vocab):], table.bucket_of, config.minn,
                               config.maxn, config.buckets)
     epoch_done = None
@@ -256,15 +251,49 @@ def initial_weights(words: int, config: TrainConfig,
     return w_in, np.zeros((words + spare, config.dim), dtype=np.float32)
 
 
-def _carried_weights(init: KeyedVectors, vocab: Vocabulary,
-                     config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+def _check_init(init: KeyedVectors, config: TrainConfig) -> None:
+    """Can training continue from ``init`` with ``config``?"""
+    if init.counts is None or init.output_weights is None:
+        raise ConfigError("init", "must be a model saved with its counts and output "
+                                  "weights (a .w2v file written by w2v train, or a "
+                                  "fastText .bin)")
+    if init.dim != config.dim:
+        raise ConfigError("dim", f"must be the initial model's ({init.dim}), not "
+                                 f"{config.dim}")
+    grams = init.ngrams
+    if grams is None and config.subwords:
+        raise ConfigError("subwords", "cannot be added to a model trained without them")
+    if grams is not None:
+        theirs = {"subwords": True, "minn": grams.minn, "maxn": grams.maxn,
+                  "buckets": grams.buckets}
+        for field, value in theirs.items():
+            if getattr(config, field) != value:
+                raise ConfigError(field, f"must be the initial model's ({value}), not "
+                                         f"{getattr(config, field)}")
+
+
+def _carried_weights(init: KeyedVectors, vocab: Vocabulary, config: TrainConfig,
+                     table: SubwordTable | None) -> tuple[np.ndarray, np.ndarray]:
     """Starting weights for ``vocab``: the rows of ``init`` for its words, fresh rows
-    for the words it lacks."""
-    w_in, w_out = initial_weights(len(vocab), config)
+    for the words it lacks. A subword model's words get their own input rows back
+    (``NgramVectors.own_rows``), and the buckets it trained their rows; buckets only
+    new words use start fresh."""
+    w_in, w_out = initial_weights(len(vocab), config, None if table is None else table.matrix_rows)
+    n = len(vocab)
     rows = np.array([init.index.get(w, -1) for w in vocab.words], dtype=np.int64)
     old = rows >= 0
-    w_in[old] = init.vectors[rows[old]]
-    w_out[:len(vocab)][old] = init.output_weights[rows[old]]
+    if init.ngrams is None:
+        w_in[:n][old] = init.vectors[rows[old]]
+    else:
+        kept = rows[old]
+        w_in[:n][old] = init.ngrams.own_rows([init.words[i] for i in kept.tolist()],
+                                             np.asarray(init.vectors)[kept])
+        used = init.ngrams.buckets_used
+        at = np.searchsorted(used, table.bucket_of)
+        trained = at < len(used)
+        trained[trained] = used[at[trained]] == table.bucket_of[trained]
+        w_in[n:][trained] = init.ngrams.vectors[at[trained]]
+    w_out[:n][old] = init.output_weights[rows[old]]
     return w_in, w_out
 
 

@@ -10,6 +10,11 @@ them) and w2v's native format (``native.py``).
 * ``w2v``: native (``.w2v``): memory-mapped matrix, vocabulary with counts, training
   metadata and optionally the output weights. Recognised by its magic bytes whatever
   the file is called.
+* ``fasttext``: fastText's ``.bin`` model (``fasttext.py``), read whatever the file is
+  called (by its magic number) and written when asked for by name: its suffix,
+  ``.bin``, is word2vec binary's too.
+
+A ``.vec`` file is written as fastText writes one: each value followed by a space.
 
 Words are stored in vocabulary order (most frequent first). Bytes that are not UTF-8
 are kept through Python's surrogateescape: a foreign file's words survive reading and
@@ -34,16 +39,17 @@ import numpy as np
 
 from ..errors import ModelFileError
 from ..outputs import atomic_write, check_output_path
-from . import native
+from . import fasttext, native
 from .native import ModelData
 
-FORMATS = ("bin", "txt", "w2v")
+FORMATS = ("bin", "txt", "w2v", "fasttext")
 _SUFFIXES = {".bin": "bin", ".txt": "txt", ".vec": "txt", ".txt.gz": "txt", ".vec.gz": "txt",
              ".w2v": "w2v"}
 
 
 def format_of(path: str | os.PathLike, format: str | None = None) -> str:
-    """``"bin"``, ``"txt"`` or ``"w2v"``: ``format`` if given, else from the suffix."""
+    """``"bin"``, ``"txt"``, ``"w2v"`` or ``"fasttext"``: ``format`` if given, else from
+    the suffix."""
     if format is not None:
         if format not in FORMATS:
             raise ModelFileError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
@@ -73,6 +79,13 @@ def check_words(path: str | os.PathLike, words: Iterable[str],
     (in ``format``, else by its suffix) cannot hold, and what to do about it."""
     kind = format_of(path, format)
     name = os.fspath(path)
+    if kind == "fasttext":  # its dictionary ends every word with a NUL byte
+        bad = next((w for w in words if "\0" in w or not w), None)
+        if bad is not None:
+            raise ModelFileError(f"cannot write {name}: the word {_shown(bad)} is empty or "
+                                 "holds a NUL character, which fastText files cannot "
+                                 "represent")
+        return
     if kind == "w2v":  # the vocabulary section ends every word with a newline
         bad = next((w for w in words if "\n" in w), None)
         if bad is not None:
@@ -99,13 +112,15 @@ def save(path: str | os.PathLike, model: ModelData, format: str | None = None,
     with atomic_write(name) as out:
         if kind == "w2v":
             native.write(out, model, version)
+        elif kind == "fasttext":
+            fasttext.write(out, model)
         elif kind == "bin":
             _write_binary(out, model)
         elif _gzipped(name):
             with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as packed:
                 _write_text(packed, model)
         else:
-            _write_text(out, model)
+            _write_text(out, model, fasttext_layout=name.lower().endswith((".vec", ".vec.gz")))
 
 
 def _write_binary(out: BinaryIO, model: ModelData) -> None:
@@ -115,11 +130,12 @@ def _write_binary(out: BinaryIO, model: ModelData) -> None:
         out.write(word.encode("utf-8", "surrogateescape") + b" " + row.tobytes() + b"\n")
 
 
-def _write_text(out: BinaryIO, model: ModelData) -> None:
+def _write_text(out: BinaryIO, model: ModelData, fasttext_layout: bool = False) -> None:
     rows = np.asarray(model.vectors, dtype=np.float32)
     out.write(f"{len(model.words)} {rows.shape[1]}\n".encode("ascii"))
+    end = " \n" if fasttext_layout else "\n"
     for word, row in zip(model.words, rows):
-        out.write((word + " " + " ".join([f"{x:.9g}" for x in row.tolist()]) + "\n")
+        out.write((word + " " + " ".join([f"{x:.9g}" for x in row.tolist()]) + end)
                   .encode("utf-8", "surrogateescape"))
 
 
@@ -132,9 +148,14 @@ def load(path: str | os.PathLike, format: str | None = None,
     _check_readable(name)
     if native.is_native(name):
         return native.read(name, limit)
+    if fasttext.is_fasttext(name):
+        return fasttext.read(name, limit)
     kind = format_of(name, format)
     if kind == "w2v":
         native.read_header(name)  # not native (checked above): says why, naming the file
+    if kind == "fasttext":
+        raise ModelFileError(f"{name} is not a valid fastText model file: it does not "
+                             "start with fastText's magic number")
     try:
         if kind == "bin":
             return _read_binary(name, limit)
@@ -162,9 +183,15 @@ def describe(path: str | os.PathLike, format: str | None = None) -> dict:
                 "subwords": header.get("subwords"),
                 "w2v_version": header.get("w2v_version"),
                 "metadata": header.get("metadata") or {}}
+    if fasttext.is_fasttext(name):
+        return {"file": name, "format": "fasttext", "bytes": size, "counts": True,
+                "w2v_version": None, **fasttext.describe(name)}
     kind = format_of(name, format)
     if kind == "w2v":
         native.read_header(name)  # not native (checked above): says why, naming the file
+    if kind == "fasttext":
+        raise ModelFileError(f"{name} is not a valid fastText model file: it does not "
+                             "start with fastText's magic number")
     opener = gzip.open if kind == "txt" and _gzipped(name) else open  # as load reads it
     try:
         with opener(name, "rb") as f:

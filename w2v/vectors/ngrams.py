@@ -10,7 +10,7 @@ bracket alone left out, repeats kept; each goes to bucket FNV-1a(bytes) mod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +18,7 @@ import numpy as np
 _FNV_OFFSET = 2166136261
 _FNV_PRIME = 16777619
 _CHUNK_BYTES = 1 << 22  # words hashed at once: about 4 MiB of their bytes
+_SUM_WORDS = 4096  # words whose n-gram rows are summed at once
 
 
 def ngram_buckets(word: str, minn: int, maxn: int, buckets: int) -> list[int]:
@@ -118,3 +119,39 @@ class NgramVectors:
         if not len(rows):
             return None
         return np.asarray(self.vectors[rows], dtype=np.float32).mean(axis=0)
+
+    def own_rows(self, words: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        """The words' own input rows, recovered from their vectors (the mean of the own
+        row and the n-gram rows): rows x vector - the sum of the n-gram rows."""
+        out = np.empty((len(words), self.vectors.shape[1]), dtype=np.float32)
+        for lo, hi, counts, sums in self._sums(words):
+            out[lo:hi] = counts * np.asarray(vectors[lo:hi], dtype=np.float64) - sums
+        return out
+
+    def word_vectors(self, words: Sequence[str], own: np.ndarray) -> np.ndarray:
+        """The words' vectors from their own input rows: the mean of each word's own row
+        and its n-gram rows, as fastText's ``getWordVector``."""
+        out = np.empty((len(words), self.vectors.shape[1]), dtype=np.float32)
+        for lo, hi, counts, sums in self._sums(words):
+            out[lo:hi] = (np.asarray(own[lo:hi], dtype=np.float64) + sums) / counts
+        return out
+
+    def _sums(self, words: Sequence[str]) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+        """For blocks of ``words`` (vocabulary words: all their n-grams trained): the
+        block's bounds, each word's number of input rows (its own and its n-grams',
+        fastText's divisor; a column) and the float64 sums of its n-gram rows."""
+        starts, flat = word_buckets(words, self.minn, self.maxn, self.buckets)
+        where = np.searchsorted(self.buckets_used, flat)
+        if len(flat) and (where.max() >= len(self.buckets_used)
+                          or np.any(self.buckets_used[where] != flat)):
+            raise ValueError("a vocabulary word has an n-gram with no trained row")
+        for lo in range(0, len(words), _SUM_WORDS):
+            hi = min(len(words), lo + _SUM_WORDS)
+            rows = np.asarray(self.vectors[where[starts[lo]:starts[hi]]], dtype=np.float64)
+            ends = starts[lo:hi + 1] - starts[lo]
+            counts = np.diff(ends)
+            sums = np.zeros((hi - lo, self.vectors.shape[1]))
+            if len(rows):  # reduceat gives a row, not zero, for a word with no n-grams
+                sums = np.add.reduceat(rows, np.minimum(ends[:-1], len(rows) - 1), axis=0)
+                sums[counts == 0] = 0
+            yield lo, hi, (counts + 1)[:, None], sums
