@@ -395,3 +395,50 @@ def test_word_pairs_with_unseen_words_are_scored_from_their_n_grams(subword_kv, 
     result = evaluate.word_pairs(plain, path)
     assert (result.pairs, result.skipped, result.ngram_pairs) == (3, 3, 0)
     assert result.vocabulary_spearman is None
+
+
+def test_analogies_with_unseen_words_are_answered_from_their_n_grams(subword_kv, tmp_path):
+    from click.testing import CliRunner
+
+    from w2v.cli import cli
+    from w2v.tools import evaluate
+
+    kv = subword_kv
+    ranks = sorted(kv.index[planted.entity(r, c)] for r in range(5) for c in range(4))
+    restrict = ranks[14]  # most entities are searched; the others are outside
+
+    def searched(q):  # case is ignored
+        return all(kv.index.get(w.lower(), restrict) < restrict for w in q)
+
+    unseen = [("e1_0", "e1_9", "e2_0", "e2_9"), ("e1_9", "e1_1", "e3_9", "e3_1"),
+              ("e1_0", "qqqq", "e2_0", "e2_1"), ("E1_0", "E1_1", "E2_0", "E2_1"),
+              ("E4_2", "E4_3", "E3_2", "E3_3")]
+    questions = planted.analogies() + unseen
+    path = tmp_path / "q.txt"
+    path.write_text(": grid\n" + "".join(" ".join(q) + "\n" for q in questions))
+    result = evaluate.analogies(kv, path, restrict=restrict)
+    inside = [q for q in questions if searched(q)]
+    skipped = [q for q in questions if not searched(q)]
+    assert len(inside) >= 5 and len(skipped) >= 50
+
+    def right(a, b, c, d):
+        a, b, c, d = (w.lower() for w in (a, b, c, d))  # the spellings the model has
+        if "qqqq" in (a, b, c):
+            return False  # no vector to answer with
+        return kv.most_similar([b, c], [a], topn=1, restrict=restrict)[0][0] == d
+
+    assert (result.answered, result.skipped) == (len(inside), len(skipped))
+    assert result.correct == sum(right(*q) for q in inside)
+    assert result.overall.ngram_correct == sum(right(*q) for q in skipped)
+    assert 0 < result.overall.ngram_correct < len(skipped)
+    assert result.accuracy_with_ngrams == pytest.approx(
+        (result.correct + result.overall.ngram_correct) / len(questions))
+    plain = evaluate.analogies(KeyedVectors(kv.words, kv.vectors), path, restrict=restrict)
+    assert (plain.correct, plain.answered, plain.skipped) == \
+        (result.correct, result.answered, result.skipped)
+    assert plain.accuracy_with_ngrams is None
+    kv.save(tmp_path / "v.w2v")
+    shown = CliRunner().invoke(cli, ["eval", "-m", str(tmp_path / "v.w2v"), "--analogies",
+                                     str(path), "--restrict", str(restrict)]).output
+    assert f"the {len(skipped)} skipped questions answered from the whole vocabulary and " \
+           f"n-grams: {result.overall.ngram_correct} right" in shown

@@ -96,6 +96,16 @@ def _print_analogies(r: evaluate.AnalogyResult) -> None:
                f"{r.accuracy_all:.2%} of all {r.questions:,}")
     click.echo(f"  skipped: {r.skipped:,} questions with a word outside the searched words, "
                f"left out of accuracy{_malformed_note(r.malformed_lines)}")
+    if r.accuracy_with_ngrams is not None and r.skipped:
+        click.echo(f"  subword model: the {r.skipped:,} skipped questions answered from the "
+                   f"whole vocabulary and n-grams: {r.overall.ngram_correct:,} right; "
+                   f"accuracy over all {r.questions:,} questions {r.accuracy_with_ngrams:.2%} "
+                   f"(semantic {_all(r.semantic):.2%}, syntactic {_all(r.syntactic):.2%})")
+
+
+def _all(s: evaluate.Section) -> float:
+    questions = s.answered + s.skipped
+    return (s.correct + s.ngram_correct) / questions if questions else 0.0
 
 
 def _malformed_note(lines: list[int]) -> str:

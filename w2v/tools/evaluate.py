@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import EvaluationError
-from ..vectors.keyed import KeyedVectors
+from ..vectors.keyed import KeyedVectors, unit_length
 
 BATCH = 256  # questions scored at once: a (BATCH x restrict) float32 score matrix
 METHODS = ("add", "mul")
@@ -44,6 +44,8 @@ class Section:
     correct: int
     answered: int  # questions whose four words are all in the searched vocabulary
     skipped: int = 0  # the other questions
+    # A subword model also answers the skipped questions (see ``analogies``):
+    ngram_correct: int = 0  # those it answers right
 
     @property
     def accuracy(self) -> float:
@@ -51,7 +53,8 @@ class Section:
 
     def to_dict(self) -> dict:
         return {"name": self.name, "correct": self.correct, "answered": self.answered,
-                "skipped": self.skipped, "accuracy": self.accuracy}
+                "skipped": self.skipped, "accuracy": self.accuracy,
+                "ngram_correct": self.ngram_correct}
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,12 @@ class AnalogyResult:
     restrict: int  # words searched: the most frequent ones
     sections: list[Section]
     malformed_lines: list[int]  # 1-based numbers of lines that are not four words
+    subwords: bool = False  # a subword model: the skipped questions were answered too
 
     def _total(self, name: str, sections: list[Section]) -> Section:
         return Section(name, sum(s.correct for s in sections),
-                       sum(s.answered for s in sections), sum(s.skipped for s in sections))
+                       sum(s.answered for s in sections), sum(s.skipped for s in sections),
+                       sum(s.ngram_correct for s in sections))
 
     @property
     def overall(self) -> Section:
@@ -106,10 +111,20 @@ class AnalogyResult:
         """Correct among all questions, skipped ones counted as wrong."""
         return self.correct / self.questions if self.questions else 0.0
 
+    @property
+    def accuracy_with_ngrams(self) -> float | None:
+        """A subword model's accuracy over all questions, those with a word outside the
+        searched words answered too; None for other models."""
+        if not self.subwords or not self.questions:
+            return None
+        return (self.correct + self.overall.ngram_correct) / self.questions
+
     def to_dict(self) -> dict:
         short = ("correct", "answered", "accuracy")
         return {"file": self.path, "method": self.method, "restrict": self.restrict,
                 "accuracy": self.accuracy, "accuracy_all": self.accuracy_all,
+                "accuracy_with_ngrams": self.accuracy_with_ngrams,
+                "ngram_correct": self.overall.ngram_correct,
                 "correct": self.correct, "answered": self.answered,
                 "questions": self.questions, "skipped": self.skipped,
                 "malformed": len(self.malformed_lines),
@@ -152,12 +167,30 @@ def analogies(kv: KeyedVectors, path: str | os.PathLike, restrict: int = 30000,
     folded = np.array([canonical[w.upper()] for w in kv.words[:n]], dtype=np.int64)
     unit = kv.unit_rows(n)
 
-    names, questions, skipped, malformed = [], [], [], []
+    # A subword model answers a question with a word outside the searched ones too: that
+    # word's vector (from the whole vocabulary, or the mean of its trained n-grams) is an
+    # extra row after the searched ones, never itself an answer.
+    subword = kv.ngrams is not None
+    everywhere = _case_folded_index(kv.words) if subword else {}
+    extra: dict[str, int] = {}  # upper-cased word -> its extra row
+    extra_rows: list[np.ndarray | None] = []
+
+    def row_of(word: str, spelled: str) -> int:
+        if word in canonical:
+            return canonical[word]
+        if word not in extra:
+            extra[word] = n + len(extra_rows)
+            extra_rows.append(kv.vectors[everywhere[word]] if word in everywhere
+                              else kv.ngrams.vector(spelled))
+        return extra[word]
+
+    names, questions, skipped, malformed, beyond = [], [], [], [], []
     for number, line in _lines(path):
         if line.startswith(":"):
             names.append(line[1:].strip())
             questions.append([])
             skipped.append(0)
+            beyond.append([])
             continue
         words = line.upper().split()
         if len(words) != 4 or not names:
@@ -166,18 +199,36 @@ def analogies(kv: KeyedVectors, path: str | os.PathLike, restrict: int = 30000,
             questions[-1].append([canonical[w] for w in words])
         else:
             skipped[-1] += 1
+            if subword:
+                beyond[-1].append([row_of(w, raw) for w, raw in zip(words, line.split())])
     if not names:
         raise EvaluationError(f"{os.fspath(path)}: no analogy questions (': section' "
                               f"lines, then 'a b c d' lines); {len(malformed)} other lines")
-    if not any(questions):
+    if not any(questions) and not any(beyond):
         raise EvaluationError(
             f"{os.fspath(path)}: none of its {sum(skipped):,} questions has all four words "
             f"among the model's {n:,} most frequent words")
-    scorer = _Scorer(unit, method)
-    sections = [Section(name, _count_correct(scorer, folded, np.array(q, dtype=np.int64).
-                                             reshape(-1, 4)), len(q), k)
-                for name, q, k in zip(names, questions, skipped)]
-    return AnalogyResult(os.fspath(path), method, n, sections, malformed)
+    known = np.array([row is not None for row in extra_rows], dtype=bool)
+    if extra_rows:  # a word with no trained n-gram: a zero row; its questions are wrong
+        dim = kv.dim
+        unit = np.vstack([unit, unit_length(np.array([np.zeros(dim) if row is None else row
+                                                     for row in extra_rows]))])
+        folded = np.concatenate([folded, -1 - np.arange(len(extra_rows))])
+    scorer = _Scorer(unit, method, n)
+
+    def correct(q: list[list[int]]) -> int:
+        rows = np.array(q, dtype=np.int64).reshape(-1, 4)
+        if len(extra_rows):  # a, b or c without a vector: no answer
+            has = np.ones(len(rows), dtype=bool)
+            for column in rows[:, :3].T:
+                outside = column >= n
+                has[outside] &= known[column[outside] - n]
+            rows = rows[has]
+        return _count_correct(scorer, folded, rows)
+
+    sections = [Section(name, correct(q), len(q), k, correct(b) if b else 0)
+                for name, q, k, b in zip(names, questions, skipped, beyond)]
+    return AnalogyResult(os.fspath(path), method, n, sections, malformed, subword)
 
 
 def _count_correct(scorer: _Scorer, folded: np.ndarray, questions: np.ndarray) -> int:
@@ -188,7 +239,8 @@ def _count_correct(scorer: _Scorer, folded: np.ndarray, questions: np.ndarray) -
         rows = np.arange(len(a))
         scores = scorer.scores(a, b, c)
         for given in (a, b, c):
-            scores[rows, given] = -np.inf
+            searched = given < scores.shape[1]  # not an extra row (see analogies)
+            scores[rows[searched], given[searched]] = -np.inf
         given = folded[np.stack([a, b, c], axis=1)]  # case-folded a, b, c of each row
         best = scores.argmax(axis=1)
         # gensim's rule: the first of its 5 best words that is not a spelling of a, b or c
@@ -207,12 +259,12 @@ class _Scorer:
     """Scores of every candidate answer for a batch of questions, written into buffers
     reused from batch to batch (fresh 30 MB arrays would cost a page fault per 4 KiB)."""
 
-    def __init__(self, unit: np.ndarray, method: str):
-        self.unit = unit
-        self.unit_t = np.ascontiguousarray(unit.T)  # the layout BLAS reads fastest
+    def __init__(self, unit: np.ndarray, method: str, candidates: int):
+        self.unit = unit  # the rows of the questions' words: the candidates', then others
+        self.unit_t = np.ascontiguousarray(unit[:candidates].T)  # the layout BLAS reads fastest
         self.method = method
         count = 1 if method == "add" else 3
-        self.buffers = [np.empty((BATCH, len(unit)), np.float32) for _ in range(count)]
+        self.buffers = [np.empty((BATCH, candidates), np.float32) for _ in range(count)]
 
     def scores(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         """(len(a) x words), higher is better; valid until the next call."""

@@ -69,13 +69,13 @@ class KeyedVectors:
     @cached_property
     def unit(self) -> np.ndarray:
         """The vectors scaled to unit length (all-zero rows stay zero); a copy."""
-        return _unit(self.vectors)
+        return unit_length(self.vectors)
 
     def unit_rows(self, n: int) -> np.ndarray:
         """The first ``n`` rows of ``unit``, without normalising the rest."""
         if "unit" in self.__dict__ or n >= len(self):
             return self.unit[:n]
-        return _unit(self.vectors[:n])
+        return unit_length(self.vectors[:n])
 
     def index_of(self, word: str) -> int:
         try:
@@ -106,14 +106,14 @@ class KeyedVectors:
         (u, i), (v, j) = self._query(a), self._query(b)
         if i is not None and j is not None:
             return self.cosine(i, j)
-        both = _unit(np.array([u, v]))
+        both = unit_length(np.array([u, v]))
         return float(both[0] @ both[1])
 
     def cosine(self, i: int, j: int) -> float:
         """Cosine similarity of the rows ``i`` and ``j``."""
         if "unit" in self.__dict__:
             return float(self.unit[i] @ self.unit[j])
-        a, b = _unit(self.vectors[[i, j]])
+        a, b = unit_length(self.vectors[[i, j]])
         return float(a @ b)
 
     def most_similar(self, positive: Iterable[str], negative: Iterable[str] = (),
@@ -141,14 +141,14 @@ class KeyedVectors:
             point /= max(1, len(positive) - len(negative))
             scores = _scan(self, n, lambda rows: -np.linalg.norm(rows - point, axis=1))
         else:
-            mean = signs @ _unit(rows) / len(rows)
+            mean = signs @ unit_length(rows) / len(rows)
             norm = np.linalg.norm(mean)
             if norm > 0:
                 mean /= norm
             if "unit" in self.__dict__ or self._rows_in_file is None:
                 scores = self.unit[:n] @ mean
             else:
-                scores = _scan(self, n, lambda rows: _unit(rows) @ mean)
+                scores = _scan(self, n, lambda rows: unit_length(rows) @ mean)
         excluded = {i for i in query if i < len(scores)}
         scores[list(excluded)] = -np.inf
         topn = max(0, min(topn, len(scores) - len(excluded)))
@@ -215,7 +215,8 @@ def _scan(kv: KeyedVectors, n: int, score: Callable[[np.ndarray], np.ndarray]) -
     return scores
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
+def unit_length(rows: np.ndarray) -> np.ndarray:
+    """The rows scaled to length 1 (all-zero rows stay zero), float32."""
     rows = np.asarray(rows, dtype=np.float32)
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     return rows / np.where(norms > 0, norms, 1).astype(np.float32)
