@@ -29,6 +29,7 @@ from hypothesis.control import currently_in_test_context
 from w2v import KeyedVectors
 from w2v.errors import ModelFileError, W2VError
 from w2v.vectors import formats, native
+from w2v.vectors.ngrams import NgramVectors, word_buckets
 
 EXAMPLES = int(os.environ.get("W2V_FUZZ_EXAMPLES", 200))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
@@ -59,8 +60,20 @@ def _model(n: int, dim: int, seed: int, extras: bool) -> KeyedVectors:
                                              "words": n, "sentences": 7}})
 
 
-# name -> (the model, the suffix its file gets)
+def _subword_model() -> KeyedVectors:
+    """A subword model whose n-grams (2 to 3 characters, 61 buckets) all have rows."""
+    kv = _model(6, 3, 3, True)
+    _, flat = word_buckets(kv.words, 2, 3, 61)
+    used = np.unique(flat)
+    rows = np.random.default_rng(4).normal(size=(len(used), 3)).astype(np.float32)
+    kv.ngrams = NgramVectors(rows, used, 2, 3, 61)
+    return kv
+
+
+# name -> (the model, the suffix its file gets[, its format])
 _SEED_SPECS = {
+    "model.fasttext.bin": (_subword_model, ".bin", "fasttext"),
+    "sub.w2v": (_subword_model, ".w2v"),
     "big.bin": (lambda: _model(9, 4, 0, False), ".bin"),
     "big.txt": (lambda: _model(9, 4, 0, False), ".txt"),
     "big.vec": (lambda: _model(5, 3, 1, False), ".vec"),
@@ -75,17 +88,17 @@ _SEED_SPECS = {
 }
 SEEDS = sorted(_SEED_SPECS)
 NATIVE_SEEDS = [s for s in SEEDS if s.endswith(".w2v")]
-WORD2VEC_SEEDS = [s for s in SEEDS if not s.endswith(".w2v")]
+WORD2VEC_SEEDS = [s for s in SEEDS if not s.endswith(".w2v") and "fasttext" not in s]
 GZ_SEEDS = [s for s in SEEDS if s.endswith(".gz")]
 SUFFIXES = [".bin", ".txt", ".vec", ".txt.gz", ".w2v", ".model"]
 
 
 @functools.cache
 def _seed(name: str) -> bytes:
-    make, suffix = _SEED_SPECS[name]
+    make, suffix, *format = _SEED_SPECS[name]
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "seed" + suffix)
-        make().save(path)
+        make().save(path, *format)
         with open(path, "rb") as f:
             return f.read()
 
@@ -525,3 +538,35 @@ def test_describe_reads_a_file_as_load_does_whatever_its_suffix(tmp_path):
     with pytest.raises(ModelFileError):
         formats.describe(path, format="bin")
     assert formats.describe(path)["words"] == 1
+
+
+# The int fields of a fastText file's head: (offset, struct format), the args block then
+# the dictionary's sizes; and the two matrices' sizes, found after the dictionary.
+_FASTTEXT_FIELDS = [(8 + 4 * i, "<i") for i in range(12)] + [
+    (56, "<i"), (60, "<i"), (64, "<i"), (68, "<q"), (76, "<q")]
+
+
+@FUZZ
+@given(edits=st.lists(st.tuples(st.integers(0, len(_FASTTEXT_FIELDS) + 3),
+                                st.sampled_from(_ABSURD_INTS)), min_size=1, max_size=3),
+       operations=st.lists(_operations, max_size=2),
+       limit=st.sampled_from([None, 1, 2]))
+def test_absurd_fasttext_header_values(folder, edits, operations, limit):
+    data = bytearray(_seed("model.fasttext.bin"))
+    matrices = [m.start() for m in _re_finditer(b"\x00" + struct.pack("<q", 6 + 61), data)]
+    fields = _FASTTEXT_FIELDS + [(matrices[0] + 1, "<q"), (matrices[0] + 9, "<q")]
+    output = len(data) - 4 * 6 * 3 - 16  # the output matrix's sizes
+    fields += [(output, "<q"), (output + 8, "<q")]
+    for which, value in edits:
+        offset, fmt = fields[which]
+        bits = 8 * struct.calcsize(fmt)
+        data[offset:offset + struct.calcsize(fmt)] = struct.pack(
+            fmt, (value + 2 ** (bits - 1)) % 2**bits - 2 ** (bits - 1))
+    with _file(folder, mutate(bytes(data), operations), ".bin") as path:
+        check(path, None, limit)
+
+
+def _re_finditer(pattern: bytes, data: bytearray):
+    import re
+
+    return re.finditer(re.escape(pattern), bytes(data))

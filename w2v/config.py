@@ -58,6 +58,10 @@ MIN_ALPHA_FRACTION = 1e-4
 # a "word". 1,000 bytes holds every word of every language (333 CJK characters) and
 # keeps blobs out; a dropped token is skipped as a rare word is.
 MAX_TOKEN_BYTES = 1000
+# The longest character n-gram of a subword model. fastText's default is 6 and models
+# seldom pass 10; a bound keeps a model file's n-grams (up to maxn per character of
+# each word, all hashed when it is read) in proportion to its size.
+MAX_NGRAM = 16
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ class TrainConfig:
                                              f"{self.ns_exponent})")
         at_least("minn", self.minn, 1)
         at_least("maxn", self.maxn, 0)
+        if self.maxn > MAX_NGRAM:
+            raise ConfigError("maxn", f"must be at most {MAX_NGRAM} (got {self.maxn})")
         if 0 < self.maxn < self.minn:
             raise ConfigError("maxn", f"must be 0 (no n-grams) or at least minn ({self.minn})"
                                       f" (got {self.maxn})")

@@ -36,6 +36,7 @@ import struct
 
 import numpy as np
 
+from ..config import MAX_NGRAM
 from ..errors import ModelFileError
 from .native import ModelData
 from .ngrams import NgramVectors, word_buckets
@@ -76,6 +77,9 @@ def read(path: str, limit: int | None = None) -> ModelData:
             raise ModelFileError(f"cannot read {path}: its output matrix is quantised; "
                                  "w2v reads fastText's plain .bin models")
         out_rows, out_dim = _matrix(path, data, pos + 1, "output")
+        if out_dim != dim:
+            raise _corrupt(path, f"its output matrix has {out_dim:,} dimensions, its input "
+                                 f"matrix {dim:,}")
         output_at = pos + 1 + _MATRIX.size
         if output_at + 4 * out_rows * out_dim > len(data):
             raise _corrupt(path, "it ends inside its output matrix (truncated?)")
@@ -139,7 +143,7 @@ def _read_head(path: str, data: mmap.mmap) -> tuple[dict, list[str], np.ndarray,
     if version == 11 and args["model"] == _SUPERVISED:
         args["maxn"] = 0  # as fastText reads them: its old classifiers had no n-grams
     if args["dim"] < 1 or args["bucket"] < 0 or args["maxn"] < 0 or args["minn"] < 0 \
-            or (args["maxn"] and not 1 <= args["minn"] <= args["maxn"]) \
+            or (args["maxn"] and not 1 <= args["minn"] <= args["maxn"] <= MAX_NGRAM) \
             or (args["maxn"] and args["bucket"] < 1):
         raise _corrupt(path, f"its settings make no sense (dim {args['dim']}, bucket "
                              f"{args['bucket']}, minn {args['minn']}, maxn {args['maxn']})")
@@ -147,6 +151,9 @@ def _read_head(path: str, data: mmap.mmap) -> tuple[dict, list[str], np.ndarray,
     if not 0 < nwords <= size or nlabels < 0 or nwords + nlabels != size:
         raise _corrupt(path, f"its dictionary declares {size:,} entries, {nwords:,} words "
                              f"and {nlabels:,} labels")
+    if size * 10 > len(data) - pos:  # every entry takes a NUL, a count and a type at least
+        raise _corrupt(path, f"its dictionary declares {size:,} entries; the file is too "
+                             "short for them (truncated?)")
     words: list[str] = []
     counts = np.empty(size, dtype=np.int64)
     for i in range(size):

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..config import MAX_NGRAM
 from ..errors import ModelFileError
 from .ngrams import NgramVectors
 
@@ -195,6 +196,7 @@ def _check_header(path: str, header: object, size: int) -> None:
         fields = ("minn", "maxn", "buckets", "ngrams")
         if not isinstance(sub, dict) or not all(_whole(sub.get(k)) for k in fields) \
                 or sub["minn"] < 1 or sub["buckets"] < 1 or sub["buckets"] >= 2**31 \
+                or sub["maxn"] > MAX_NGRAM \
                 or not {"ngram_vectors", "ngram_buckets"} <= set(sections or {}):
             raise _corrupt(path, "its subword settings or n-gram sections are missing or "
                                  "invalid")

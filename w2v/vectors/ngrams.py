@@ -65,15 +65,14 @@ def _block_buckets(words: Sequence[str], minn: int, maxn: int,
     extended = text.astype(np.uint32)
     extended[text >= 128] |= 0xFFFFFF00  # fastText hashes each byte as a signed char
     h = np.full(chars, _FNV_OFFSET, dtype=np.uint32)
-    grams = np.zeros((chars, maxn), dtype=np.int64)
-    valid = np.zeros((chars, maxn), dtype=bool)
     at = np.arange(chars)
     limit = last[word_of]  # the end of each character's word, in characters
     word_start = np.append(0, last[:-1])[word_of]
-    for n in range(1, maxn + 1):
+    longest = min(maxn, int((limit - word_start).max(initial=0)))  # no n-gram is longer
+    grams = np.zeros((chars, longest), dtype=np.int64)
+    valid = np.zeros((chars, longest), dtype=bool)
+    for n in range(1, longest + 1):
         alive = at + n <= limit  # the n-gram starting here fits in its word
-        if not alive.any():
-            break
         tail = at + n - 1  # the character this step adds
         pos = np.where(alive, first[np.minimum(tail, chars - 1)], 0)
         stop = np.where(alive, char_end[np.minimum(tail, chars - 1)], 0)
