@@ -59,6 +59,20 @@ def test_a_word_with_a_hyphen_is_a_word_and_bad_arithmetic_is_an_error():
         plot.parse(kv, "a+")
 
 
+def test_a_subword_model_plots_a_word_it_never_saw(planted_sentences):
+    from conftest import PLANTED_CONFIG
+
+    from w2v import TrainConfig, train
+
+    kv = train(planted_sentences, TrainConfig(**{**PLANTED_CONFIG, "subwords": True}))
+    points = plot.neighbourhood_map(kv, ["e1_9"], neighbours=3)  # never in the corpus
+    assert points.labels[0] == "e1_9" and "e1_9" not in kv
+    np.testing.assert_allclose(points.vectors[0], _unit(kv, "e1_9"), atol=1e-6)
+    assert points.labels[1:] == [w for w, _ in kv.most_similar(["e1_9"], topn=3)]
+    with pytest.raises(W2VError, match="none of its character n-grams was trained"):
+        plot.parse(kv, "qqqq")
+
+
 def test_tsne_lays_out_every_point(planted_kv):
     points = plot.neighbourhood_map(planted_kv, ["e1_1", "e3_2"], neighbours=6,
                                     method="tsne", seed=1)

@@ -46,7 +46,7 @@ def parse(kv: KeyedVectors, query: str) -> tuple[list[str], list[str]]:
     """The words to add and to subtract: ``king-man+woman`` gives (["king", "woman"],
     ["man"]); a query that is itself a word (``well-known``) is that word."""
     if query in kv or not re.search(r"(?<=.)[+-]", query):
-        kv.index_of(query)  # an unknown word: UnknownWordError, with a hint
+        kv[query]  # a word with no vector: UnknownWordError, with a hint
         return [query], []
     terms = re.findall(r"([+-]?)([^+-]+)", query)
     if "".join(sign + word for sign, word in terms) != query:
@@ -55,7 +55,7 @@ def parse(kv: KeyedVectors, query: str) -> tuple[list[str], list[str]]:
     positive = [word for sign, word in terms if sign != "-"]
     negative = [word for sign, word in terms if sign == "-"]
     for word in positive + negative:
-        kv.index_of(word)
+        kv[word]
     return positive, negative
 
 
