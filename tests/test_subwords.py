@@ -216,10 +216,21 @@ def test_subword_vectors_recover_the_planted_analogies(planted_sentences, arch, 
     assert right / len(questions) >= 0.95
 
 
+def test_subwords_default_to_fasttexts_sampling_and_noise():
+    plain, sub = TrainConfig(), TrainConfig(subwords=True)
+    assert (plain.subsample, plain.noise_exponent) == (1e-3, 0.75)
+    assert (sub.subsample, sub.noise_exponent) == (1e-4, 0.5)
+    assert (plain.start_alpha, sub.start_alpha) == (0.025, 0.035)
+    assert TrainConfig(subwords=True, arch="cbow").start_alpha == 0.05
+    given = TrainConfig(subwords=True, sample=0.0, ns_exponent=0.75)
+    assert (given.subsample, given.noise_exponent) == (0.0, 0.75)
+
+
 def test_subword_settings_are_checked():
     for options, field in [({"minn": 0}, "minn"), ({"maxn": 2}, "maxn"),
                            ({"buckets": 0}, "buckets"), ({"hs": True, "negative": 0}, "hs"),
-                           ({"cbow_sum": True, "arch": "cbow"}, "cbow_sum")]:
+                           ({"cbow_sum": True, "arch": "cbow"}, "cbow_sum"),
+                           ({"maxn": 17}, "maxn")]:
         with pytest.raises(ConfigError) as error:
             TrainConfig(subwords=True, **options)
         assert error.value.field == field

@@ -4,15 +4,16 @@ Algorithmic choices, documented once here:
 
 * Subsampling keeps a word of count ``c`` with probability
   ``(sqrt(c / (sample * total)) + 1) * (sample * total) / c`` (word2vec.c's formula),
-  redrawn every epoch; ``sample = 0`` keeps every word.
+  redrawn every epoch; ``sample = 0`` keeps every word. The default is 1e-3, and 1e-4
+  with ``subwords`` (fastText's).
 * The output layer is negative sampling (``negative`` noise words per update), or
   hierarchical softmax (``hs``: one logistic unit per inner node of a Huffman tree
   built from the counts, word2vec.c's), or both, each input updated by both in turn
   (word2vec.c's ``-hs 1 -negative N``). As in word2vec.c, hierarchical softmax skips
   a node whose dot product lies beyond ±6, where negative sampling clips the sigmoid.
 * Negative samples are drawn from the unigram distribution raised to ``ns_exponent``
-  (0.75, word2vec.c's; 1 samples by frequency, 0 uniformly, negative values favour
-  rare words, as in gensim).
+  (0.75, word2vec.c's, and 0.5 with ``subwords``, fastText's; 1 samples by frequency, 0
+  uniformly, negative values favour rare words, as in gensim).
 * Skip-gram draws one set of negatives per centre word and updates the centre's
   whole window at once from the weights as they were (HogBatch, Ji et al. 2016), which
   keeps the output rows in cache. ``exact_negatives`` restores word2vec.c's fresh
@@ -27,7 +28,7 @@ Algorithmic choices, documented once here:
 * The learning rate decays linearly with the fraction of (epochs x corpus words) done,
   from ``alpha`` to ``min_alpha`` (default ``alpha * MIN_ALPHA_FRACTION``, word2vec.c's
   floor). The default ``alpha`` is 0.025 for skip-gram and 0.05 for CBOW, as in
-  word2vec.c.
+  word2vec.c; 0.035 for skip-gram with ``subwords``.
 * With ``subwords`` (fastText's model), a word's input is the mean of its own row and
   the rows of its character n-grams of ``minn`` to ``maxn`` characters, hashed into
   ``buckets`` as fastText hashes them (``text.subwords``); the error is added in full
@@ -51,6 +52,13 @@ from .errors import ConfigError
 ARCHITECTURES = ("skipgram", "cbow")
 DEFAULT_ALPHA = {"skipgram": 0.025, "cbow": 0.05}
 NOISE_EXPONENT = 0.75
+# With subwords, fastText's own defaults: subsampling at 1e-4 and noise words drawn by
+# count ** 0.5 (docs/benchmarks.md measures both against word2vec's).
+SUBWORD_SAMPLE = 1e-4
+SUBWORD_NOISE_EXPONENT = 0.5
+# Skip-gram with subwords learns at 0.035 (fastText: 0.05): on text8-prefix, 0.025 led
+# fastText on analogies and Rare Words but trailed it on WordSim353, 0.05 the reverse.
+SUBWORD_SKIPGRAM_ALPHA = 0.035
 MIN_ALPHA_FRACTION = 1e-4
 # Tokens longer than this many bytes (UTF-8, as read) are left out of training, counted
 # and reported. word2vec.c cuts words at 100 bytes, which turns long URLs and compounds
@@ -73,7 +81,7 @@ class TrainConfig:
     window: int = 5  # largest number of context words on each side
     negative: int = 5  # negative samples per target; 0: none (needs hs)
     hs: bool = False  # hierarchical softmax over a Huffman tree of the counts
-    sample: float = 1e-3  # subsampling threshold; 0 turns subsampling off
+    sample: float | None = None  # subsampling threshold; 0: off; None: 1e-3 (subwords 1e-4)
     min_count: int = 5  # words seen fewer times are dropped
     max_vocab: int | None = None  # keep only this many of the most frequent words
     max_final_vocab: int | None = None  # raise min_count until at most this many words
@@ -84,7 +92,7 @@ class TrainConfig:
     lowercase: bool = False  # lowercase tokens before counting
     exact_negatives: bool = False  # skip-gram: word2vec.c's per-pair negatives (slower)
     cbow_sum: bool = False  # CBOW: sum the context vectors instead of averaging them
-    ns_exponent: float = NOISE_EXPONENT  # negatives drawn by count ** ns_exponent
+    ns_exponent: float | None = None  # negatives drawn by count ** this; None: 0.75 (0.5)
     shrink_window: bool = True  # draw each centre's window from 1..window words a side
     min_alpha: float | None = None  # final learning rate; None: alpha * MIN_ALPHA_FRACTION
     subwords: bool = False  # fastText's model: a word's input is its row and its n-grams'
@@ -112,11 +120,11 @@ class TrainConfig:
             at_least("threads", self.threads, 1)
         if not 0 <= self.seed < 2**63:
             raise ConfigError("seed", f"must be between 0 and 2**63 - 1 (got {self.seed})")
-        if not 0 <= self.sample < 1 or self.sample != self.sample:
+        if self.sample is not None and not 0 <= self.sample < 1:  # NaN fails too
             raise ConfigError("sample", f"must be at least 0 and below 1 (got {self.sample})")
         if self.alpha is not None and not 0 < self.alpha <= 1:
             raise ConfigError("alpha", f"must be above 0 and at most 1 (got {self.alpha})")
-        if not -10 <= self.ns_exponent <= 10:
+        if self.ns_exponent is not None and not -10 <= self.ns_exponent <= 10:
             raise ConfigError("ns_exponent", f"must be between -10 and 10 (got "
                                              f"{self.ns_exponent})")
         at_least("minn", self.minn, 1)
@@ -143,7 +151,25 @@ class TrainConfig:
     @property
     def start_alpha(self) -> float:
         """The initial learning rate, with the per-architecture default filled in."""
-        return DEFAULT_ALPHA[self.arch] if self.alpha is None else self.alpha
+        if self.alpha is not None:
+            return self.alpha
+        if self.subwords and self.arch == "skipgram":
+            return SUBWORD_SKIPGRAM_ALPHA
+        return DEFAULT_ALPHA[self.arch]
+
+    @property
+    def subsample(self) -> float:
+        """The subsampling threshold, with its default filled in."""
+        if self.sample is not None:
+            return self.sample
+        return SUBWORD_SAMPLE if self.subwords else 1e-3
+
+    @property
+    def noise_exponent(self) -> float:
+        """The exponent of the noise distribution, with its default filled in."""
+        if self.ns_exponent is not None:
+            return self.ns_exponent
+        return SUBWORD_NOISE_EXPONENT if self.subwords else NOISE_EXPONENT
 
     @property
     def end_alpha(self) -> float:

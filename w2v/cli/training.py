@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import outputs
-from ..config import ARCHITECTURES, DEFAULT_ALPHA, MAX_TOKEN_BYTES, TrainConfig
+from ..config import (
+    ARCHITECTURES,
+    DEFAULT_ALPHA,
+    MAX_TOKEN_BYTES,
+    SUBWORD_SKIPGRAM_ALPHA,
+    TrainConfig,
+)
 from ..errors import W2VError
 from ..tools import evaluate
 from ..vectors import KeyedVectors, formats
@@ -50,8 +56,9 @@ if TYPE_CHECKING:
 @click.option("--hs", is_flag=True,
               help="Hierarchical softmax (a Huffman tree of the counts), alone with "
                    "--negative 0 or alongside negative sampling.")
-@click.option("--sample", type=float, default=DEFAULTS["sample"], show_default=True,
-              help="Subsampling threshold for frequent words; 0 turns it off.")
+@click.option("--sample", type=float, default=None,
+              help="Subsampling threshold for frequent words; 0 turns it off [default: "
+                   "1e-3; 1e-4 with --subwords, fastText's].")
 @vocabulary_options
 @click.option("--read-vocab", metavar="FILE", default=None,
               help="Take the words and counts from a 'word count' file (the C tool's "
@@ -68,7 +75,8 @@ if TYPE_CHECKING:
               help="Passes over the corpus.")
 @click.option("--alpha", type=float, default=None,
               help=f"Initial learning rate, decaying linearly to alpha x 1e-4 [default: "
-                   f"{DEFAULT_ALPHA['skipgram']} skipgram, {DEFAULT_ALPHA['cbow']} cbow]")
+                   f"{DEFAULT_ALPHA['skipgram']} skipgram, {DEFAULT_ALPHA['cbow']} cbow; "
+                   f"{SUBWORD_SKIPGRAM_ALPHA} skipgram with --subwords]")
 @click.option("--threads", type=int, default=None,
               help="Worker threads [default: every core].")
 @click.option("--seed", type=int, default=DEFAULTS["seed"], show_default=True,
@@ -90,9 +98,9 @@ if TYPE_CHECKING:
                    "the vocabulary uses take memory.")
 @click.option("--cbow-sum", is_flag=True,
               help="CBOW: sum the context vectors instead of averaging them.")
-@click.option("--ns-exponent", type=float, default=DEFAULTS["ns_exponent"],
-              show_default=True,
-              help="Draw negatives by count ** this (1: by frequency, 0: uniformly).")
+@click.option("--ns-exponent", type=float, default=None,
+              help="Draw negatives by count ** this (1: by frequency, 0: uniformly) "
+                   "[default: 0.75; 0.5 with --subwords, fastText's].")
 @click.option("--shrink-window/--no-shrink-window", default=True, show_default=True,
               help="Draw each centre's window from 1..window words a side, or always use "
                    "the full window.")

@@ -115,7 +115,8 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
                                 table)
     metadata = {
         "config": {**dataclasses.asdict(config), "alpha": config.start_alpha,
-                   "min_alpha": config.end_alpha},
+                   "min_alpha": config.end_alpha, "sample": config.subsample,
+                   "ns_exponent": config.noise_exponent},
         "corpus": {"source": describe(corpus), "tokens": encoded.raw_tokens,
                    "long_tokens_dropped": encoded.long_tokens, "words": encoded.words,
                    "sentences": len(encoded.sentence_starts) - 1, "vocabulary": len(vocab)},
@@ -157,8 +158,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
         w_tree = np.zeros((1, config.dim), dtype=np.float32)
         tree = (np.zeros((1, 1), np.int32), np.zeros((1, 1), np.float32),
                 np.zeros(1, np.int32))
-    tables = (vocab.keep_probabilities(config.sample),
-              *build_alias(vocab.noise_distribution(config.ns_exponent)), *tree)
+    tables = (vocab.keep_probabilities(config.subsample),
+              *build_alias(vocab.noise_distribution(config.noise_exponent)), *tree)
     corpus = (encoded.ids, encoded.sentence_starts)
     cuts = job_boundaries(encoded.sentence_starts)
     total = config.epochs * encoded.words
