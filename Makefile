@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 W2V := $(BIN)/w2v
 
-.PHONY: install demo test fuzz bench docs lint clean
+.PHONY: install demo test fuzz bench bench-subwords docs lint clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,11 @@ bench: install
 	cd benchmarks && ../$(BIN)/python quality.py --seeds 1 2 3
 	cd benchmarks && ../$(BIN)/python evaluation.py
 	cd benchmarks && ../$(BIN)/python cores.py
+
+# Subword models against fastText and gensim's FastText, skip-gram and CBOW, all of
+# text8-prefix, 5 epochs (about 35 minutes on two cores; needs GNU time).
+bench-subwords: install
+	cd benchmarks && ../$(BIN)/python subwords.py
 
 # docs/cli.md from the commands' own --help (tests/test_docs.py checks they agree).
 docs: install

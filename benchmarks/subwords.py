@@ -6,6 +6,7 @@ systems alternating; then every model is scored by the same code.
 
     python benchmarks/subwords.py                    # skip-gram and CBOW
     python benchmarks/subwords.py --arch skipgram --rounds 2
+    python benchmarks/subwords.py --arch skipgram --systems w2v w2v-exact
 
 Scores: analogy accuracy on questions-words (w2v.evaluate: the top 30,000 words,
 questions with a word outside them skipped; total and syntactic), WordSim353, and
@@ -57,8 +58,9 @@ model.save(out)
 def commands(system: str, corpus: str, lines: str, out: str, arch: str,
              threads: int) -> list[str]:
     s = SETTINGS
-    if system == "w2v":
-        return [sys.executable, "-m", "w2v", "train", corpus, "-o", out, "--subwords",
+    if system.startswith("w2v"):  # w2v-exact: fastText's per-pair update, for skip-gram
+        extra = ["--exact-negatives"] if system == "w2v-exact" else []
+        return [sys.executable, "-m", "w2v", "train", corpus, "-o", out, "--subwords", *extra,
                 "--arch", arch, "--dim", str(s["dim"]), "--window", str(s["window"]),
                 "--negative", str(s["negative"]), "--min-count", str(s["min_count"]),
                 "--minn", str(s["minn"]), "--maxn", str(s["maxn"]),
@@ -70,7 +72,7 @@ def commands(system: str, corpus: str, lines: str, out: str, arch: str,
 
 def open_model(system: str, path: str):
     """The model's vocabulary, its word vectors, and its own answer for any word."""
-    if system == "w2v":
+    if system.startswith("w2v"):
         kv = KeyedVectors.load(path)
         return kv.words, np.asarray(kv.vectors), lambda word: kv.ngrams.vector(word)
     if system == "fastText":
@@ -116,12 +118,13 @@ def score(system: str, path: str, eval_dir: str, tmp: str) -> dict:
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--arch", nargs="+", default=["skipgram", "cbow"])
-    parser.add_argument("--systems", nargs="+", default=["w2v", "fastText", "gensim"])
+    parser.add_argument("--systems", nargs="+", default=["w2v", "fastText", "gensim"],
+                        help="of w2v, w2v-exact (--exact-negatives), fastText, gensim")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1,
                         help="runs of each system, alternating; the table shows each run")
     args = parser.parse_args()
-    suffix = {"w2v": ".w2v", "fastText": ".bin", "gensim": ".model"}
+    suffix = {"w2v": ".w2v", "w2v-exact": ".w2v", "fastText": ".bin", "gensim": ".model"}
     print("| model | system | analogy | syntactic | WS353 | RW, all pairs | RW, in vocabulary "
           "| time | peak RSS |")
     print("|---|---|---|---|---|---|---|---|---|")

@@ -99,8 +99,9 @@ def test_maxn_zero_turns_n_grams_off():
     assert table.rows.tolist() == [0, 1] and table.matrix_rows == 2
 
 
-def _reference(ids, starts, span, w_in, w_out, tables, settings, seed, table):
-    """subword_kernels.train_range written plainly in NumPy, drawing the same numbers."""
+def _reference(ids, starts, span, w_in, w_out, tables, settings, seed, table, block):
+    """subword_kernels.train_range written plainly in NumPy, drawing the same numbers;
+    CBOW's fast path in blocks of ``block`` centre words."""
     keep, accept, alias = tables[:3]
     cbow, exact, _, shrink, _, window, negative, alpha0, alpha1 = settings
     start, end = span
@@ -128,6 +129,35 @@ def _reference(ids, starts, span, w_in, w_out, tables, settings, seed, table):
         lo, hi = max(starts[s], start), min(starts[s + 1], end)
         kept = [(ids[p], p) for p in range(lo, hi)
                 if not (keep[ids[p]] < 1.0 and kernels.unit_float(draw()) >= keep[ids[p]])]
+        if cbow and not exact:
+            for b0 in range(0, len(kept), block):
+                b1 = min(len(kept), b0 + block)
+                seen = [w for w, _ in kept[max(b0 - window, 0):b1 + window]]
+                means = {w: w_in[rows_of(w)].astype(np.float64).mean(axis=0) for w in seen}
+                sums = {w: np.zeros(w_in.shape[1]) for w in seen}
+                for i in range(b0, b1):
+                    center, pos = kept[i]
+                    reach = window - kernels.below(draw(), window) if shrink else window
+                    context = [kept[j][0] for j in range(max(i - reach, 0),
+                                                         min(i + reach + 1, len(kept)))
+                               if j != i]
+                    if not context:
+                        continue
+                    alpha = np.float32(alpha0 + (alpha1 - alpha0) / (end - start) * (pos - start))
+                    targets = np.empty(negative + 1, dtype=np.int32)
+                    count, state = kernels.draw_targets(center, accept, alias, negative,
+                                                        targets, np.uint64(state))
+                    sizes = [len(rows_of(c)) for c in context]
+                    hidden = sum(k * means[c] for k, c in zip(sizes, context)) / sum(sizes)
+                    grad = learn(hidden.astype(np.float32), targets[:count],
+                                 [1.0] + [0.0] * (count - 1), alpha)
+                    for c in context:
+                        means[c] += grad
+                        sums[c] += grad
+                for w, total in sums.items():
+                    for r in rows_of(w):
+                        w_in[r] += total.astype(np.float32)
+            continue
         for i, (center, pos) in enumerate(kept):
             reach = window - kernels.below(draw(), window) if shrink else window
             context = [kept[j][0] for j in range(max(i - reach, 0), min(i + reach + 1,
@@ -168,9 +198,11 @@ def _reference(ids, starts, span, w_in, w_out, tables, settings, seed, table):
                     w_in[r] += grad
 
 
-@pytest.mark.parametrize("cbow,exact,shrink", [(False, False, True), (False, True, True),
-                                               (True, False, True), (False, False, False)])
-def test_the_subword_kernel_matches_the_numpy_reference(cbow, exact, shrink):
+@pytest.mark.parametrize("cbow,exact,shrink,block", [
+    (False, False, True, 8), (False, True, True, 8), (True, True, True, 8),
+    (True, False, True, 5), (True, False, True, 1024), (True, False, False, 3),
+    (False, False, False, 8)])
+def test_the_subword_kernel_matches_the_numpy_reference(cbow, exact, shrink, block):
     rng = np.random.default_rng(5)
     words = ["ab", "abc", "bcd", "cd", "abcd", "dcba", "a", "bb", "cab", "</s>"]
     table = subwords.subword_table(words, 2, 3, 7)  # 7 buckets: collisions and repeats
@@ -189,11 +221,11 @@ def test_the_subword_kernel_matches_the_numpy_reference(cbow, exact, shrink):
     ref_in, ref_out = w_in.copy(), w_out.copy()
     weights = (w_in, w_out, np.zeros((1, dim), np.float32))
     scratch = kernels.scratch_space(span[1] - span[0], 3, 2, dim)
-    extra = (table.offsets, table.rows, *subword_kernels.batch_space(3, 2))
+    extra = (table.offsets, table.rows, *subword_kernels.batch_space(3, 2, vocab, dim, block))
     trained = subword_kernels.train_range((ids, starts), span, weights, (0, 0, 0),
                                           np.zeros((0, dim), np.float32), tables, settings,
                                           np.uint64(42), scratch, extra)
-    _reference(ids, starts, span, ref_in, ref_out, tables, settings, 42, table)
+    _reference(ids, starts, span, ref_in, ref_out, tables, settings, 42, table, block)
     assert 0 < trained <= span[1] - span[0]
     np.testing.assert_allclose(w_in, ref_in, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(w_out, ref_out, rtol=1e-4, atol=1e-5)
@@ -221,7 +253,7 @@ def test_subwords_default_to_fasttexts_sampling_and_noise():
     assert (plain.subsample, plain.noise_exponent) == (1e-3, 0.75)
     assert (sub.subsample, sub.noise_exponent) == (1e-4, 0.5)
     assert (plain.start_alpha, sub.start_alpha) == (0.025, 0.035)
-    assert TrainConfig(subwords=True, arch="cbow").start_alpha == 0.05
+    assert TrainConfig(subwords=True, arch="cbow").start_alpha == 0.075
     given = TrainConfig(subwords=True, sample=0.0, ns_exponent=0.75)
     assert (given.subsample, given.noise_exponent) == (0.0, 0.75)
 

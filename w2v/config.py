@@ -28,7 +28,7 @@ Algorithmic choices, documented once here:
 * The learning rate decays linearly with the fraction of (epochs x corpus words) done,
   from ``alpha`` to ``min_alpha`` (default ``alpha * MIN_ALPHA_FRACTION``, word2vec.c's
   floor). The default ``alpha`` is 0.025 for skip-gram and 0.05 for CBOW, as in
-  word2vec.c; 0.035 for skip-gram with ``subwords``.
+  word2vec.c; with ``subwords``, 0.035 and 0.075.
 * With ``subwords`` (fastText's model), a word's input is the mean of its own row and
   the rows of its character n-grams of ``minn`` to ``maxn`` characters, hashed into
   ``buckets`` as fastText hashes them (``text.subwords``); the error is added in full
@@ -36,7 +36,9 @@ Algorithmic choices, documented once here:
   input, computed once per centre word and scored against the whole window, each
   context word with its own ``negative`` noise words; ``exact_negatives`` recomputes
   it for every (centre, context) pair, as fastText does
-  (``training.subword_kernels``). The word vectors written are those means.
+  (``training.subword_kernels``). CBOW reads and writes the rows of a block of centre
+  words' context words once a block; ``exact_negatives`` keeps fastText's order there
+  too. The word vectors written are those means.
 * The sigmoid comes from a 1,000-entry table and is clipped to 0 and 1 outside
   [-6, 6], as in word2vec.c (``kernels.MAX_EXP``).
 """
@@ -56,9 +58,11 @@ NOISE_EXPONENT = 0.75
 # count ** 0.5 (docs/benchmarks.md measures both against word2vec's).
 SUBWORD_SAMPLE = 1e-4
 SUBWORD_NOISE_EXPONENT = 0.5
-# Skip-gram with subwords learns at 0.035 (fastText: 0.05): on text8-prefix, 0.025 led
-# fastText on analogies and Rare Words but trailed it on WordSim353, 0.05 the reverse.
-SUBWORD_SKIPGRAM_ALPHA = 0.035
+# Learning rates with subwords (fastText's: 0.05 for both), chosen on text8-prefix.
+# Skip-gram: 0.025 led fastText on analogies and Rare Words but trailed it on
+# WordSim353, 0.05 the reverse; 0.035 leads or ties on all three. CBOW: 0.05 trailed on
+# WordSim353; from 0.07 to 0.085 every score rose; at 0.1 the syntactic analogies fell.
+SUBWORD_ALPHA = {"skipgram": 0.035, "cbow": 0.075}
 MIN_ALPHA_FRACTION = 1e-4
 # Tokens longer than this many bytes (UTF-8, as read) are left out of training, counted
 # and reported. word2vec.c cuts words at 100 bytes, which turns long URLs and compounds
@@ -90,7 +94,7 @@ class TrainConfig:
     threads: int | None = None  # worker threads; None: every available core
     seed: int = 1  # seeds initial vectors and every random draw
     lowercase: bool = False  # lowercase tokens before counting
-    exact_negatives: bool = False  # skip-gram: word2vec.c's per-pair negatives (slower)
+    exact_negatives: bool = False  # per-pair negatives (slower); subwords: fastText's order
     cbow_sum: bool = False  # CBOW: sum the context vectors instead of averaging them
     ns_exponent: float | None = None  # negatives drawn by count ** this; None: 0.75 (0.5)
     shrink_window: bool = True  # draw each centre's window from 1..window words a side
@@ -153,9 +157,7 @@ class TrainConfig:
         """The initial learning rate, with the per-architecture default filled in."""
         if self.alpha is not None:
             return self.alpha
-        if self.subwords and self.arch == "skipgram":
-            return SUBWORD_SKIPGRAM_ALPHA
-        return DEFAULT_ALPHA[self.arch]
+        return (SUBWORD_ALPHA if self.subwords else DEFAULT_ALPHA)[self.arch]
 
     @property
     def subsample(self) -> float:

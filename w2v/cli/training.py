@@ -14,7 +14,7 @@ from ..config import (
     ARCHITECTURES,
     DEFAULT_ALPHA,
     MAX_TOKEN_BYTES,
-    SUBWORD_SKIPGRAM_ALPHA,
+    SUBWORD_ALPHA,
     TrainConfig,
 )
 from ..errors import W2VError
@@ -76,7 +76,7 @@ if TYPE_CHECKING:
 @click.option("--alpha", type=float, default=None,
               help=f"Initial learning rate, decaying linearly to alpha x 1e-4 [default: "
                    f"{DEFAULT_ALPHA['skipgram']} skipgram, {DEFAULT_ALPHA['cbow']} cbow; "
-                   f"{SUBWORD_SKIPGRAM_ALPHA} skipgram with --subwords]")
+                   f"with --subwords {SUBWORD_ALPHA['skipgram']} and {SUBWORD_ALPHA['cbow']}]")
 @click.option("--threads", type=int, default=None,
               help="Worker threads [default: every core].")
 @click.option("--seed", type=int, default=DEFAULTS["seed"], show_default=True,
@@ -84,7 +84,7 @@ if TYPE_CHECKING:
 @click.option("--exact-negatives", is_flag=True,
               help="Skip-gram: fresh negatives for every (centre, context) pair, as "
                    "word2vec.c does, instead of one set per centre word (slower); with "
-                   "--subwords, fastText's update of the centre's rows for every pair.")
+                   "--subwords, fastText's order of updates, for skip-gram and CBOW.")
 @click.option("--subwords", is_flag=True,
               help="fastText's model: a word's input is the mean of its own vector and "
                    "those of its character n-grams; a .w2v output keeps the n-grams, so "
@@ -114,9 +114,9 @@ if TYPE_CHECKING:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @friendly_errors
 def train_command(corpus: str, output: str | None, format_: str | None, quiet: bool,
-                  eval_every_epoch: bool,
-                  eval_file: str | None, read_vocab: str | None, save_vocab: str | None,
-                  init: str | None, update_vocab: bool, **options) -> None:
+                  eval_every_epoch: bool, eval_file: str | None, read_vocab: str | None,
+                  save_vocab: str | None, init: str | None, update_vocab: bool,
+                  **options) -> None:
     """Learn word vectors from CORPUS: a UTF-8 text file (.gz, .bz2, .xz read too) with
     one sentence per line, or - for standard input.
 

@@ -15,6 +15,17 @@ for each of them, and adds the error to the centre's rows once; fastText recompu
 mean of about 20 rows and adds its error to them for every (centre, context) pair,
 which ``exact`` keeps. Each (centre, context) pair keeps its ``negative`` noise words,
 as in fastText, so the noise pushes as hard as the window pulls.
+
+CBOW's fast path works on blocks of ``CBOW_BLOCK`` centre words. At a block's start,
+each distinct word of the block and its windows gets its mean (one read of its rows);
+a centre's input is then the mean of its context words' means weighted by their row
+counts, which equals the mean of all their rows. The error goes to each context word's
+mean at once (every row moving by it moves the mean by it) and to its running sum,
+which is added to the word's rows once, at the block's end. fastText reads and writes
+every context word's 20-odd rows for every centre word, about six times per
+occurrence; here each distinct word's rows are read and written once a block. What a
+word does not see until the block ends is the change to the n-gram rows it shares with
+other words of the block. ``exact`` keeps fastText's order.
 """
 
 import numpy as np
@@ -33,19 +44,27 @@ from .kernels import (
     window_of,
 )
 
+CBOW_BLOCK = 1024  # centre words whose context words' rows are read and written once
 
-def batch_space(window, negative):
-    """A thread's scratch for the fast path's targets and their labels."""
+
+def batch_space(window, negative, words, dim, block=CBOW_BLOCK):
+    """A thread's scratch for the fast paths: skip-gram's targets and their labels;
+    CBOW's slot of each word (-1: none), the words of the slots, their means and their
+    summed errors, and the block size."""
     size = 2 * window * (negative + 1)
-    return np.empty(size, dtype=np.int32), np.empty(size, dtype=np.float32)
+    slots = block + 2 * window
+    return (np.empty(size, dtype=np.int32), np.empty(size, dtype=np.float32),
+            np.full(words, -1, dtype=np.int32), np.empty(slots, dtype=np.int32),
+            np.empty((slots, dim), dtype=np.float32), np.empty((slots, dim), dtype=np.float32),
+            block)
 
 
 @kernel(fastmath=True)
 def train_range(corpus, span, weights, own, copied, tables, settings, seed, scratch,
                 subwords):
     """``kernels.train_range`` with subword inputs; the same arguments, and
-    subwords = (offsets, rows, batch_targets, batch_labels): word w's input rows are
-    rows[offsets[w]:offsets[w + 1]] of w_in; the last two are ``batch_space``.
+    subwords = (offsets, rows, *batch_space(...)): word w's input rows are
+    rows[offsets[w]:offsets[w + 1]] of w_in.
     Hierarchical softmax and ``cbow_sum`` are not used here."""
     ids, sentence_starts = corpus
     start, end = span
@@ -53,7 +72,7 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
     keep_prob, noise_accept, noise_alias = tables[0], tables[1], tables[2]
     cbow, exact, _, shrink, _, window, negative, alpha_start, alpha_end = settings
     kept, kept_pos, targets, ns_labels, contexts, inputs, grads, scores = scratch
-    offsets, rows, batch, batch_labels = subwords
+    offsets, rows, batch, batch_labels, slot_of, slot_word, means, sums, block = subwords
     dim = w_in.shape[1]
     alpha_step = (alpha_end - alpha_start) / max(end - start, 1)
     state, _ = next_random(np.uint64(seed))
@@ -66,6 +85,15 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
         hi = min(sentence_starts[s + 1], end)
         s += 1
         n, state = subsample(ids, lo, hi, keep_prob, kept, kept_pos, state)
+        if cbow and not exact:
+            for b in range(0, n, block):
+                state, done, next_merge = _cbow_block(
+                    kept, kept_pos, n, b, min(n, b + block), w_in, w_out, offsets, rows,
+                    slot_of, slot_word, means, sums, tables, own, copied, targets, ns_labels,
+                    contexts, inputs, grads, scores, window, shrink, negative, alpha_start,
+                    alpha_step, start, next_merge, state)
+                trained += done
+            continue
         for i in range(n):
             m, state = window_of(kept, n, i, window, shrink, contexts, state)
             if m == 0:
@@ -76,7 +104,7 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
             if own[0] > 0 and kept_pos[i] >= next_merge:
                 merge_own(w_out, own, copied)
                 next_merge = kept_pos[i] + own[2]
-            if cbow:  # the mean of every context word's rows predicts the centre
+            if cbow:  # exact: the mean of every context word's rows predicts the centre
                 count, state = _draw_targets_and_prefetch(center, tables, negative, targets,
                                                           w_out, own, state)
                 total = 0
@@ -129,6 +157,65 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
     if own[0] > 0:
         merge_own(w_out, own, copied)
     return trained
+
+
+@kernel(fastmath=True)
+def _cbow_block(kept, kept_pos, n, b0, b1, w_in, w_out, offsets, rows, slot_of, slot_word,
+                means, sums, tables, own, copied, targets, ns_labels, contexts, inputs, grads,
+                scores, window, shrink, negative, alpha_start, alpha_step, start, next_merge,
+                state):
+    """CBOW's fast path over the centre words kept[b0:b1] (see the module doc). Returns
+    (state, centre words trained, next merge position)."""
+    dim = w_in.shape[1]
+    slots = 0
+    for j in range(max(b0 - window, 0), min(b1 + window, n)):  # every word it can read
+        w = kept[j]
+        if slot_of[w] < 0:
+            slot_of[w] = slots
+            slot_word[slots] = w
+            a, b = offsets[w], offsets[w + 1]
+            _mean_of_rows(means[slots:slots + 1], w_in, rows, a, b)
+            for d in range(dim):
+                sums[slots, d] = 0.0
+            slots += 1
+    trained = 0
+    for i in range(b0, b1):
+        m, state = window_of(kept, n, i, window, shrink, contexts, state)
+        if m == 0:
+            continue
+        center = kept[i]
+        alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
+        trained += 1
+        if own[0] > 0 and kept_pos[i] >= next_merge:
+            merge_own(w_out, own, copied)
+            next_merge = kept_pos[i] + own[2]
+        count, state = _draw_targets_and_prefetch(center, tables, negative, targets, w_out,
+                                                  own, state)
+        total = 0
+        for d in range(dim):
+            inputs[0, d] = 0.0
+        for c in range(m):  # the row-count-weighted mean of the context words' means
+            w = contexts[c]
+            size = offsets[w + 1] - offsets[w]
+            weight = np.float32(size)
+            k = slot_of[w]
+            for d in range(dim):
+                inputs[0, d] += weight * means[k, d]
+            total += size
+        _scale(inputs, np.float32(1.0) / np.float32(total))
+        _zero(grads)
+        output_update(inputs, 1, w_out, targets, own, ns_labels, count, alpha, False, grads,
+                      scores)
+        for c in range(m):
+            k = slot_of[contexts[c]]
+            for d in range(dim):
+                means[k, d] += grads[0, d]
+                sums[k, d] += grads[0, d]
+    for k in range(slots):  # each word's summed error, to each of its rows once
+        w = slot_word[k]
+        _add_to_rows(w_in, rows, offsets[w], offsets[w + 1], sums[k:k + 1])
+        slot_of[w] = -1
+    return state, trained, next_merge
 
 
 @kernel(fastmath=True)

@@ -200,7 +200,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
             local.copied = w_out[:copies].copy()  # and the rows as it copied them
             if table is not None:
                 local.subwords = (table.offsets, table.rows,
-                                  *subword_kernels.batch_space(config.window, config.negative))
+                                  *subword_kernels.batch_space(config.window, config.negative,
+                                                               words, config.dim))
         if table is None:
             kernels.train_range(corpus, span, weights, local.own, local.copied, tables,
                                 settings, np.uint64(seed), local.scratch)
