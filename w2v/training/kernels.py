@@ -289,15 +289,13 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
         for i in range(n):
             if i + window + 2 < n:  # the input row that enters the window two words on
                 prefetch_row(w_in, kept[i + window + 2])
-            m, state = window_of(kept, n, i, window, shrink, contexts, state)
+            m, alpha, next_merge, state = begin_centre(
+                kept, kept_pos, n, i, window, shrink, contexts, weights[1], own, copied,
+                alpha_start, alpha_step, start, next_merge, state)
             if m == 0:
                 continue
             center = kept[i]
-            alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
             trained += 1
-            if own[0] > 0 and kept_pos[i] >= next_merge:
-                merge_own(weights[1], own, copied)
-                next_merge = kept_pos[i] + own[2]
             # Three near-copies on purpose: with m a literal 1, LLVM specialises CBOW
             # and the exact path (20% faster CBOW than one shared path).
             if cbow:
@@ -374,6 +372,20 @@ def window_of(kept, n, i, window, shrink, contexts, state):
             contexts[m] = kept[j]
             m += 1
     return m, state
+
+
+@kernel(fastmath=True, inline=True)
+def begin_centre(kept, kept_pos, n, i, window, shrink, contexts, w_out, own, copied,
+                 alpha_start, alpha_step, start, next_merge, state):
+    """What every centre word starts with: its context words into contexts[:m] (see
+    ``window_of``), its learning rate, and the merge of the thread's own output rows
+    when one is due. Returns (m, alpha, next merge position, new state)."""
+    m, state = window_of(kept, n, i, window, shrink, contexts, state)
+    alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
+    if m > 0 and own[0] > 0 and kept_pos[i] >= next_merge:
+        merge_own(w_out, own, copied)
+        next_merge = kept_pos[i] + own[2]
+    return m, alpha, next_merge, state
 
 
 @kernel(fastmath=True)

@@ -34,6 +34,7 @@ from ..jit import kernel
 from .kernels import (
     _draw_targets_and_prefetch,
     _sentence_of,
+    begin_centre,
     merge_own,
     next_random,
     noise_word,
@@ -41,7 +42,6 @@ from .kernels import (
     own_row,
     prefetch_row,
     subsample,
-    window_of,
 )
 
 CBOW_BLOCK = 1024  # centre words whose context words' rows are read and written once
@@ -95,15 +95,13 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                 trained += done
             continue
         for i in range(n):
-            m, state = window_of(kept, n, i, window, shrink, contexts, state)
+            m, alpha, next_merge, state = begin_centre(
+                kept, kept_pos, n, i, window, shrink, contexts, w_out, own, copied,
+                alpha_start, alpha_step, start, next_merge, state)
             if m == 0:
                 continue
             center = kept[i]
-            alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
             trained += 1
-            if own[0] > 0 and kept_pos[i] >= next_merge:
-                merge_own(w_out, own, copied)
-                next_merge = kept_pos[i] + own[2]
             if cbow:  # exact: the mean of every context word's rows predicts the centre
                 count, state = _draw_targets_and_prefetch(center, tables, negative, targets,
                                                           w_out, own, state)
@@ -180,15 +178,13 @@ def _cbow_block(kept, kept_pos, n, b0, b1, w_in, w_out, offsets, rows, slot_of, 
             slots += 1
     trained = 0
     for i in range(b0, b1):
-        m, state = window_of(kept, n, i, window, shrink, contexts, state)
+        m, alpha, next_merge, state = begin_centre(
+            kept, kept_pos, n, i, window, shrink, contexts, w_out, own, copied, alpha_start,
+            alpha_step, start, next_merge, state)
         if m == 0:
             continue
         center = kept[i]
-        alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
         trained += 1
-        if own[0] > 0 and kept_pos[i] >= next_merge:
-            merge_own(w_out, own, copied)
-            next_merge = kept_pos[i] + own[2]
         count, state = _draw_targets_and_prefetch(center, tables, negative, targets, w_out,
                                                   own, state)
         total = 0
