@@ -290,10 +290,7 @@ def _carried_weights(init: KeyedVectors, vocab: Vocabulary, config: TrainConfig,
         kept = rows[old]
         w_in[:n][old] = init.ngrams.own_rows([init.words[i] for i in kept.tolist()],
                                              np.asarray(init.vectors)[kept])
-        used = init.ngrams.buckets_used
-        at = np.searchsorted(used, table.bucket_of)
-        trained = at < len(used)
-        trained[trained] = used[at[trained]] == table.bucket_of[trained]
+        at, trained = init.ngrams.find(table.bucket_of)
         w_in[n:][trained] = init.ngrams.vectors[at[trained]]
     w_out[:n][old] = init.output_weights[rows[old]]
     return w_in, w_out

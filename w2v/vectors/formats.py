@@ -150,12 +150,7 @@ def load(path: str | os.PathLike, format: str | None = None,
         return native.read(name, limit)
     if fasttext.is_fasttext(name):
         return fasttext.read(name, limit)
-    kind = format_of(name, format)
-    if kind == "w2v":
-        native.read_header(name)  # not native (checked above): says why, naming the file
-    if kind == "fasttext":
-        raise ModelFileError(f"{name} is not a valid fastText model file: it does not "
-                             "start with fastText's magic number")
+    kind = _word2vec_kind(name, format)
     try:
         if kind == "bin":
             return _read_binary(name, limit)
@@ -186,12 +181,7 @@ def describe(path: str | os.PathLike, format: str | None = None) -> dict:
     if fasttext.is_fasttext(name):
         return {"file": name, "format": "fasttext", "bytes": size, "counts": True,
                 "w2v_version": None, **fasttext.describe(name)}
-    kind = format_of(name, format)
-    if kind == "w2v":
-        native.read_header(name)  # not native (checked above): says why, naming the file
-    if kind == "fasttext":
-        raise ModelFileError(f"{name} is not a valid fastText model file: it does not "
-                             "start with fastText's magic number")
+    kind = _word2vec_kind(name, format)
     opener = gzip.open if kind == "txt" and _gzipped(name) else open  # as load reads it
     try:
         with opener(name, "rb") as f:
@@ -204,6 +194,18 @@ def describe(path: str | os.PathLike, format: str | None = None) -> dict:
     return {"file": name, "format": kind, "bytes": size, "words": count, "dim": dim,
             "counts": False, "output_weights": False, "subwords": None, "w2v_version": None,
             "metadata": {}}
+
+
+def _word2vec_kind(name: str, format: str | None) -> str:
+    """``"bin"`` or ``"txt"`` for a file with neither magic (checked by the caller);
+    a file named or declared native or fastText says why it is not."""
+    kind = format_of(name, format)
+    if kind == "w2v":
+        native.read_header(name)  # raises, naming the file and what is wrong
+    if kind == "fasttext":
+        raise ModelFileError(f"{name} is not a valid fastText model file: it does not "
+                             "start with fastText's magic number")
+    return kind
 
 
 def _check_readable(name: str) -> None:

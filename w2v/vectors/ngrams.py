@@ -103,13 +103,17 @@ class NgramVectors:
     maxn: int
     buckets: int
 
+    def find(self, buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The row of each of ``buckets``, and whether it has one (was trained)."""
+        where = np.searchsorted(self.buckets_used, buckets)
+        found = where < len(self.buckets_used)
+        found[found] = self.buckets_used[where[found]] == buckets[found]
+        return where, found
+
     def rows(self, word: str) -> np.ndarray:
         """The rows of ``word``'s n-grams that were trained, repeats kept."""
-        wanted = np.array(ngram_buckets(word, self.minn, self.maxn, self.buckets),
-                          dtype=np.int64)
-        where = np.searchsorted(self.buckets_used, wanted)
-        found = where < len(self.buckets_used)
-        found[found] = self.buckets_used[where[found]] == wanted[found]
+        where, found = self.find(np.array(ngram_buckets(word, self.minn, self.maxn,
+                                                        self.buckets), dtype=np.int64))
         return where[found]
 
     def vector(self, word: str) -> np.ndarray | None:
@@ -140,9 +144,8 @@ class NgramVectors:
         block's bounds, each word's number of input rows (its own and its n-grams',
         fastText's divisor; a column) and the float64 sums of its n-gram rows."""
         starts, flat = word_buckets(words, self.minn, self.maxn, self.buckets)
-        where = np.searchsorted(self.buckets_used, flat)
-        if len(flat) and (where.max() >= len(self.buckets_used)
-                          or np.any(self.buckets_used[where] != flat)):
+        where, found = self.find(flat)
+        if not found.all():
             raise ValueError("a vocabulary word has an n-gram with no trained row")
         for lo in range(0, len(words), _SUM_WORDS):
             hi = min(len(words), lo + _SUM_WORDS)
