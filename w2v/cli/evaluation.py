@@ -100,12 +100,8 @@ def _print_analogies(r: evaluate.AnalogyResult) -> None:
         click.echo(f"  subword model: the {r.skipped:,} skipped questions answered from the "
                    f"whole vocabulary and n-grams: {r.overall.ngram_correct:,} right; "
                    f"accuracy over all {r.questions:,} questions {r.accuracy_with_ngrams:.2%} "
-                   f"(semantic {_all(r.semantic):.2%}, syntactic {_all(r.syntactic):.2%})")
-
-
-def _all(s: evaluate.Section) -> float:
-    questions = s.answered + s.skipped
-    return (s.correct + s.ngram_correct) / questions if questions else 0.0
+                   f"(semantic {r.semantic.accuracy_with_ngrams:.2%}, syntactic "
+                   f"{r.syntactic.accuracy_with_ngrams:.2%})")
 
 
 def _malformed_note(lines: list[int]) -> str:

@@ -51,6 +51,13 @@ class Section:
     def accuracy(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
 
+    @property
+    def accuracy_with_ngrams(self) -> float:
+        """Correct among all the section's questions, the skipped ones answered by a
+        subword model (``ngram_correct``) included."""
+        questions = self.answered + self.skipped
+        return (self.correct + self.ngram_correct) / questions if questions else 0.0
+
     def to_dict(self) -> dict:
         return {"name": self.name, "correct": self.correct, "answered": self.answered,
                 "skipped": self.skipped, "accuracy": self.accuracy,
@@ -115,9 +122,7 @@ class AnalogyResult:
     def accuracy_with_ngrams(self) -> float | None:
         """A subword model's accuracy over all questions, those with a word outside the
         searched words answered too; None for other models."""
-        if not self.subwords or not self.questions:
-            return None
-        return (self.correct + self.overall.ngram_correct) / self.questions
+        return self.overall.accuracy_with_ngrams if self.subwords else None
 
     def to_dict(self) -> dict:
         short = ("correct", "answered", "accuracy")
