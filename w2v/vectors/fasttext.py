@@ -106,12 +106,12 @@ def read(path: str, limit: int | None = None) -> ModelData:
 def describe(path: str) -> dict:
     """Words, dimensions and settings of a fastText model, from its head alone."""
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        args, words, _, _ = _read_head(path, data)
+        args, _, words, _ = _read_args(path, data)
     subwords = None
     if args["maxn"]:
         subwords = {"minn": args["minn"], "maxn": args["maxn"], "buckets": args["bucket"],
                     "ngrams": None}
-    return {"words": len(words), "dim": args["dim"], "subwords": subwords,
+    return {"words": words, "dim": args["dim"], "subwords": subwords,
             "output_weights": args["loss"] == _LOSS_NS and args["model"] != _SUPERVISED,
             "metadata": _metadata(args)}
 
@@ -126,8 +126,8 @@ def _metadata(args: dict) -> dict:
     return {"source": "fastText", "fasttext_args": args, "config": config}
 
 
-def _read_head(path: str, data: mmap.mmap) -> tuple[dict, list[str], np.ndarray, int]:
-    """The args, the words and their counts; the position of the input matrix."""
+def _read_args(path: str, data: mmap.mmap) -> tuple[dict, int, int, int]:
+    """The checked args and dictionary sizes: (args, entries, words, pruned pairs)."""
     pos = 8 + _ARGS.size + _DICT.size
     if len(data) < pos:
         raise _corrupt(path, "it is too short for fastText's header (truncated?)")
@@ -154,6 +154,14 @@ def _read_head(path: str, data: mmap.mmap) -> tuple[dict, list[str], np.ndarray,
     if size * 10 > len(data) - pos:  # every entry takes a NUL, a count and a type at least
         raise _corrupt(path, f"its dictionary declares {size:,} entries; the file is too "
                              "short for them (truncated?)")
+    args["t"] = float(args["t"])
+    return args, size, nwords, pruned
+
+
+def _read_head(path: str, data: mmap.mmap) -> tuple[dict, list[str], np.ndarray, int]:
+    """The args, the words and their counts; the position of the input matrix."""
+    args, size, nwords, pruned = _read_args(path, data)
+    pos = 8 + _ARGS.size + _DICT.size
     words: list[str] = []
     counts = np.empty(size, dtype=np.int64)
     for i in range(size):
@@ -173,7 +181,6 @@ def _read_head(path: str, data: mmap.mmap) -> tuple[dict, list[str], np.ndarray,
     if data[pos] or pruned > 0:
         raise ModelFileError(f"cannot read {path}: it is a quantised fastText model (.ftz); "
                              "w2v reads fastText's plain .bin models")
-    args["t"] = float(args["t"])
     return args, words, counts[:nwords], pos + 1
 
 
