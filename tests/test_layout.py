@@ -85,8 +85,9 @@ def test_kernel_modules_import_only_the_jit_helper(module):
     assert _imports(module, MODULES[module]) <= {"w2v.jit"}
 
 
-def test_the_subword_kernels_import_only_the_jit_helper_and_the_shared_kernels():
-    module = "w2v.training.subword_kernels"
+@pytest.mark.parametrize("module", ["w2v.training.subword_kernels",
+                                    "w2v.training.walk_kernels"])
+def test_kernels_beside_the_engine_import_only_the_jit_helper_and_the_shared_kernels(module):
     assert _imports(module, MODULES[module]) == {"w2v.jit", "w2v.training.kernels"}
 
 

@@ -82,6 +82,17 @@ def test_tsne_lays_out_every_point(planted_kv):
     np.testing.assert_allclose(points.xy, again.xy)  # the seed fixes it
 
 
+def test_the_installed_command_draws_a_tsne_map(planted_kv, tmp_path):
+    # main() keeps SciPy out of every command that does not need it; t-SNE does.
+    import subprocess
+    planted_kv.save(tmp_path / "v.w2v")
+    proc = subprocess.run([sys.executable, "-m", "w2v", "plot", "e1_1", "-n", "4", "--method",
+                           "tsne", "-m", str(tmp_path / "v.w2v"), "-o",
+                           str(tmp_path / "map.png")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "map.png").stat().st_size > 0
+
+
 def test_the_drawn_points_are_the_map(planted_kv, tmp_path):
     points = plot.neighbourhood_map(planted_kv, ["e1_1", "e1_2-e1_1+e3_1"], neighbours=4)
     figure = plot.draw(points, tmp_path / "map.png", "title")

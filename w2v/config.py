@@ -197,3 +197,33 @@ def at_least(field: str, value: int, low: int) -> None:
         raise ConfigError(field, f"must be a whole number (got {value!r})")
     if value < low:
         raise ConfigError(field, f"must be at least {low} (got {value})")
+
+
+# Training on graph walks: node2vec's defaults (and PecanPy's), no subsampling (a walk
+# has no stop words), and every node kept (min_count 1).
+GRAPH_DEFAULTS = {"dim": 128, "window": 10, "epochs": 1, "negative": 5, "min_count": 1,
+                  "sample": 0.0}
+
+
+@dataclass(frozen=True)
+class WalkConfig:
+    """The random walks over a graph (``training.walk_kernels`` says how they go)."""
+
+    p: float = 1.0  # return parameter: 1/p weighs stepping back to the previous node
+    q: float = 1.0  # in-out parameter: 1/q weighs moving away from the previous node
+    walk_length: int = 80  # nodes per walk, the start included (fewer at a dead end)
+    walks_per_node: int = 10  # walks started from every node
+
+    def __post_init__(self) -> None:
+        for field in ("p", "q"):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+                    or not 0 < value < float("inf"):  # NaN fails too
+                raise ConfigError(field, f"must be a number above 0 (got {value!r})")
+        at_least("walk_length", self.walk_length, 2)
+        at_least("walks_per_node", self.walks_per_node, 1)
+
+    @property
+    def first_order(self) -> bool:
+        """p = q = 1: DeepWalk's walk, the next node depending on the current one alone."""
+        return self.p == 1 and self.q == 1

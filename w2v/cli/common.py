@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from ..config import TrainConfig
+from ..config import ARCHITECTURES, DEFAULT_ALPHA, SUBWORD_ALPHA, TrainConfig
 from ..errors import ConfigError, W2VError
 from ..tools import data
 from ..version import __version__
@@ -83,6 +83,73 @@ def vocabulary_options(command):
     return command
 
 
+def engine_options(defaults: dict = DEFAULTS, subwords: bool = False):
+    """The options of the training engine that ``train`` and ``graph`` share, with
+    ``defaults`` shown; ``subwords``: their help says what --subwords changes."""
+
+    def also(text: str) -> str:
+        return text if subwords else ""
+
+    def default(name: str, text: str) -> str:
+        value = defaults.get(name)
+        return f" [default: {value if value is not None else text}]"
+
+    options = [
+        click.option("--arch", type=click.Choice(ARCHITECTURES), default=defaults["arch"],
+                     show_default=True, help="Skip-gram or CBOW (context mean)."),
+        click.option("--dim", type=int, default=defaults["dim"], show_default=True,
+                     help="Vector dimensions."),
+        click.option("--window", type=int, default=defaults["window"], show_default=True,
+                     help="Largest context words on each side (shrunk at random per word)."),
+        click.option("--negative", type=int, default=defaults["negative"], show_default=True,
+                     help="Negative samples per target; 0 with --hs: hierarchical softmax "
+                          "alone."),
+        click.option("--hs", is_flag=True,
+                     help="Hierarchical softmax (a Huffman tree of the counts), alone with "
+                          "--negative 0 or alongside negative sampling."),
+        click.option("--sample", type=float, default=defaults["sample"],
+                     help="Subsampling threshold for frequent words; 0 turns it off"
+                          + default("sample", "1e-3" + also("; 1e-4 with --subwords, "
+                                                             "fastText's")) + "."),
+        click.option("--epochs", type=int, default=defaults["epochs"], show_default=True,
+                     help="Passes over the corpus."),
+        click.option("--alpha", type=float, default=None,
+                     help=f"Initial learning rate, decaying linearly to alpha x 1e-4 "
+                          f"[default: {DEFAULT_ALPHA['skipgram']} skipgram, "
+                          f"{DEFAULT_ALPHA['cbow']} cbow"
+                          + also(f"; with --subwords {SUBWORD_ALPHA['skipgram']} and "
+                                 f"{SUBWORD_ALPHA['cbow']}") + "]"),
+        click.option("--threads", type=int, default=None,
+                     help="Worker threads [default: every core]."),
+        click.option("--seed", type=int, default=defaults["seed"], show_default=True,
+                     help="Random seed; with --threads 1 a run is exactly reproducible."),
+        click.option("--exact-negatives", is_flag=True,
+                     help="Skip-gram: fresh negatives for every (centre, context) pair, as "
+                          "word2vec.c does, instead of one set per centre word (slower)"
+                          + also("; with --subwords, fastText's order of updates, for "
+                                 "skip-gram and CBOW") + "."),
+        click.option("--cbow-sum", is_flag=True,
+                     help="CBOW: sum the context vectors instead of averaging them."),
+        click.option("--ns-exponent", type=float, default=None,
+                     help="Draw negatives by count ** this (1: by frequency, 0: uniformly) "
+                          "[default: 0.75" + also("; 0.5 with --subwords, fastText's")
+                          + "]."),
+        click.option("--shrink-window/--no-shrink-window", default=True, show_default=True,
+                     help="Draw each centre's window from 1..window words a side, or always "
+                          "use the full window."),
+        click.option("--min-alpha", type=float, default=None,
+                     help="Final learning rate of the linear decay [default: alpha x "
+                          "1e-4]."),
+    ]
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 def query_options(command):
     command = click.option("--metric", type=click.Choice(["cosine", "euclidean"]),
                            default="cosine", show_default=True,
@@ -114,6 +181,13 @@ def standard_file(name: str) -> str:
 
 
 
+def allow_scipy() -> None:
+    """Undo ``main``'s block on importing SciPy, for a command that uses scikit-learn
+    (which needs SciPy): t-SNE maps and node evaluation."""
+    if "scipy" in sys.modules and sys.modules["scipy"] is None:
+        del sys.modules["scipy"]
+
+
 class Stopped(BaseException):
     """Raised in the main thread by SIGINT (Ctrl-C) or SIGTERM, so that every ``finally``
     runs on the way out: worker threads are stopped and temporary files removed."""
@@ -133,7 +207,8 @@ def _stop(signum: int, frame) -> None:
 def main() -> None:
     # On its first call Numba imports scipy.linalg, when SciPy is installed, to look
     # for BLAS; w2v's kernels use none. The command never needs SciPy, so it skips
-    # that import: 0.3 s and about 13 MB less for every run (the library leaves it be).
+    # that import: 0.3 s and about 13 MB less for every run (the library leaves it be;
+    # commands that use scikit-learn lift the block with allow_scipy).
     sys.modules.setdefault("scipy", None)
     for caught in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(caught) is not signal.SIG_IGN:  # a background job ignores ^C

@@ -13,6 +13,7 @@ from .. import outputs
 from ..errors import UnknownWordError
 from ..vectors import KeyedVectors, formats
 from .common import (
+    allow_scipy,
     cli,
     default_model,
     friendly_errors,
@@ -113,6 +114,8 @@ def plot_command(words: tuple[str, ...], model: str | None, output: str, neighbo
         raise click.UsageError(f"--output must end in {', '.join(plot.SUFFIXES)}")
     outputs.check_output_path(output)
     kv = KeyedVectors.load(path, limit=limit)
+    if method == "tsne":
+        allow_scipy()
     points = plot.neighbourhood_map(kv, list(words), neighbours, method, seed)
     plot.draw(points, output, f"{os.path.basename(path)}: {', '.join(words)} and their "
                               f"neighbours ({'PCA' if method == 'pca' else 't-SNE'})")

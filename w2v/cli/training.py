@@ -10,13 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import outputs
-from ..config import (
-    ARCHITECTURES,
-    DEFAULT_ALPHA,
-    MAX_TOKEN_BYTES,
-    SUBWORD_ALPHA,
-    TrainConfig,
-)
+from ..config import MAX_TOKEN_BYTES, TrainConfig
 from ..errors import W2VError
 from ..tools import evaluate
 from ..vectors import KeyedVectors, formats
@@ -25,6 +19,7 @@ from .common import (
     DEFAULTS,
     cli,
     default_model,
+    engine_options,
     friendly_errors,
     standard_file,
     vocabulary_options,
@@ -45,20 +40,7 @@ if TYPE_CHECKING:
 @click.option("--format", "format_", type=click.Choice(formats.FORMATS), default=None,
               help="The output's format [default: from its suffix]; fasttext: fastText's "
                    ".bin model (with --subwords), which fastText and gensim load.")
-@click.option("--arch", type=click.Choice(ARCHITECTURES), default=DEFAULTS["arch"],
-              show_default=True, help="Skip-gram or CBOW (context mean).")
-@click.option("--dim", type=int, default=DEFAULTS["dim"], show_default=True,
-              help="Vector dimensions.")
-@click.option("--window", type=int, default=DEFAULTS["window"], show_default=True,
-              help="Largest context words on each side (shrunk at random per word).")
-@click.option("--negative", type=int, default=DEFAULTS["negative"], show_default=True,
-              help="Negative samples per target; 0 with --hs: hierarchical softmax alone.")
-@click.option("--hs", is_flag=True,
-              help="Hierarchical softmax (a Huffman tree of the counts), alone with "
-                   "--negative 0 or alongside negative sampling.")
-@click.option("--sample", type=float, default=None,
-              help="Subsampling threshold for frequent words; 0 turns it off [default: "
-                   "1e-3; 1e-4 with --subwords, fastText's].")
+@engine_options(subwords=True)
 @vocabulary_options
 @click.option("--read-vocab", metavar="FILE", default=None,
               help="Take the words and counts from a 'word count' file (the C tool's "
@@ -71,20 +53,6 @@ if TYPE_CHECKING:
                    "subword settings).")
 @click.option("--update-vocab", is_flag=True,
               help="With --init: add the corpus's new words that reach --min-count.")
-@click.option("--epochs", type=int, default=DEFAULTS["epochs"], show_default=True,
-              help="Passes over the corpus.")
-@click.option("--alpha", type=float, default=None,
-              help=f"Initial learning rate, decaying linearly to alpha x 1e-4 [default: "
-                   f"{DEFAULT_ALPHA['skipgram']} skipgram, {DEFAULT_ALPHA['cbow']} cbow; "
-                   f"with --subwords {SUBWORD_ALPHA['skipgram']} and {SUBWORD_ALPHA['cbow']}]")
-@click.option("--threads", type=int, default=None,
-              help="Worker threads [default: every core].")
-@click.option("--seed", type=int, default=DEFAULTS["seed"], show_default=True,
-              help="Random seed; with --threads 1 a run is exactly reproducible.")
-@click.option("--exact-negatives", is_flag=True,
-              help="Skip-gram: fresh negatives for every (centre, context) pair, as "
-                   "word2vec.c does, instead of one set per centre word (slower); with "
-                   "--subwords, fastText's order of updates, for skip-gram and CBOW.")
 @click.option("--subwords", is_flag=True,
               help="fastText's model: a word's input is the mean of its own vector and "
                    "those of its character n-grams; a .w2v output keeps the n-grams, so "
@@ -96,16 +64,6 @@ if TYPE_CHECKING:
 @click.option("--buckets", type=int, default=DEFAULTS["buckets"], show_default=True,
               help="With --subwords: n-gram hash buckets (fastText's -bucket); only those "
                    "the vocabulary uses take memory.")
-@click.option("--cbow-sum", is_flag=True,
-              help="CBOW: sum the context vectors instead of averaging them.")
-@click.option("--ns-exponent", type=float, default=None,
-              help="Draw negatives by count ** this (1: by frequency, 0: uniformly) "
-                   "[default: 0.75; 0.5 with --subwords, fastText's].")
-@click.option("--shrink-window/--no-shrink-window", default=True, show_default=True,
-              help="Draw each centre's window from 1..window words a side, or always use "
-                   "the full window.")
-@click.option("--min-alpha", type=float, default=None,
-              help="Final learning rate of the linear decay [default: alpha x 1e-4].")
 @click.option("--eval-every-epoch", is_flag=True,
               help="After each epoch, print the analogy accuracy on --eval-file.")
 @click.option("--eval-file", metavar="FILE", default=None,

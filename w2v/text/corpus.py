@@ -66,7 +66,7 @@ def stretches(corpus: Corpus, parts: int) -> list[tuple[int, int] | None]:
     if parts < 2 or size < PARALLEL_BYTES:
         return [None]
     cuts = [0]
-    with _open(corpus) as stream:
+    with open_bytes(corpus) as stream:
         for k in range(1, parts):
             stream.seek(size * k // parts)
             probe = np.frombuffer(stream.read(1 << 16), dtype=np.uint8)
@@ -93,7 +93,7 @@ def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES,
     buf = np.empty(block_bytes, dtype=np.uint8)
     carry = 0  # bytes of an unfinished token kept at the front of buf
     at_start = stretch is None or stretch[0] == 0  # a byte-order mark may come first
-    with _open(corpus) as stream:
+    with open_bytes(corpus) as stream:
         left = -1  # bytes of the stretch still to read; -1: read to the end
         if stretch is not None:
             stream.seek(stretch[0])
@@ -149,7 +149,8 @@ def _sentence_chunks(sentences: Iterable[Iterable[str]]) -> Iterator[bytes]:
         yield b"".join(lines)
 
 
-def _open(corpus) -> BinaryIO:
+def open_bytes(corpus) -> BinaryIO:
+    """The bytes of a path (decompressed by suffix) or of standard input (\"-\")."""
     if corpus == "-":
         return _Unclosed(sys.stdin.buffer)
     path = os.fspath(corpus)
