@@ -5,13 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 W2V := $(BIN)/w2v
 
-.PHONY: install demo test fuzz bench bench-subwords docs lint clean
+.PHONY: install demo test fuzz bench bench-subwords bench-graphs docs lint clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench,plot,lint]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench,plot,eval,lint]'
 	touch $@
 
 # Train CBOW on text8 (from $$W2V_DATA or ../shared when present, else downloaded into
@@ -46,6 +46,16 @@ bench: install
 bench-subwords: install
 	cd benchmarks && ../$(BIN)/python subwords.py
 
+# Node vectors against PecanPy 2.0.9 on BlogCatalog and PPI, DeepWalk's and node2vec's
+# settings, three seeds each (about 40 minutes on two cores; needs GNU time). PecanPy
+# pins numpy below 2, so it gets an environment of its own, .venv-pecanpy.
+bench-graphs: install .venv-pecanpy/bin/pecanpy
+	cd benchmarks && ../$(BIN)/python graphs.py --rounds 3
+
+.venv-pecanpy/bin/pecanpy:
+	$(PYTHON) -m venv .venv-pecanpy
+	.venv-pecanpy/bin/python -m pip install --quiet --disable-pip-version-check pecanpy==2.0.9
+
 # docs/cli.md from the commands' own --help (tests/test_docs.py checks they agree).
 docs: install
 	$(BIN)/python -m w2v.cli.reference > docs/cli.md
@@ -54,5 +64,5 @@ lint: install
 	$(BIN)/ruff check w2v tests benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-pecanpy build *.egg-info .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

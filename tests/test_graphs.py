@@ -272,7 +272,7 @@ def test_a_planted_community_graph_is_recovered(tmp_path):
     edges, labels = _planted_graph(tmp_path)
     kv = train_graph(read_graph(edges), WalkConfig(walk_length=20),
                      TrainConfig(dim=16, window=5, epochs=1, min_count=1, sample=0.0,
-                                 threads=1))
+                                 alpha=0.025, threads=1))
     result = nodes.classify(kv, nodes.read_labels(labels), splits=3)
     assert result.micro_f1 > 0.9 and result.macro_f1 > 0.9
     assert kv.metadata["walks"]["walks"] == 1600 and kv.metadata["graph"]["nodes"] == 160
@@ -304,7 +304,24 @@ def test_graph_defaults_are_node2vecs():
     assert (defaults["dim"], defaults["window"], defaults["epochs"], defaults["negative"],
             defaults["min_count"], defaults["sample"], defaults["walk_length"],
             defaults["walks_per_node"], defaults["p"], defaults["q"]) == (
-        128, 10, 1, 5, 1, 0.0, 80, 10, 1.0, 1.0)
+        128, 10, 1, 5, 1, 1e-3, 80, 10, 1.0, 1.0)
+
+
+def test_the_learning_rate_follows_the_mean_degree(tmp_path):
+    from w2v.config import graph_alpha
+    assert graph_alpha("skipgram", 30) == pytest.approx(0.025)
+    assert graph_alpha("skipgram", 60) == pytest.approx(0.05)
+    assert graph_alpha("cbow", 15) == pytest.approx(0.025)
+    assert graph_alpha("skipgram", 1) == pytest.approx(0.025 / 4)  # within 4x either way
+    assert graph_alpha("skipgram", 1000) == pytest.approx(0.1)
+    star = read_graph(_write(tmp_path, "".join(f"hub n{i}\n" for i in range(9))))
+    assert star.mean_degree == pytest.approx(18 / 10)
+    settings = TrainConfig(dim=8, min_count=1, threads=1)
+    kv = train_graph(star, WalkConfig(walk_length=5, walks_per_node=1), settings)
+    assert kv.metadata["config"]["alpha"] == pytest.approx(graph_alpha("skipgram", 1.8))
+    given = train_graph(star, WalkConfig(walk_length=5, walks_per_node=1),
+                        TrainConfig(dim=8, min_count=1, threads=1, alpha=0.3))
+    assert given.metadata["config"]["alpha"] == 0.3
 
 
 def test_eval_nodes_classification_and_link_prediction(tmp_path):
@@ -326,7 +343,8 @@ def test_eval_nodes_classification_and_link_prediction(tmp_path):
         ("1", "train"): len(test_pos), ("0", "train"): len(test_pos)}
     model = tmp_path / "nodes.w2v"
     result = runner.invoke(cli, ["graph", str(kept), "-o", str(model), "--dim", "16",
-                                 "--walk-length", "20", "--threads", "1", "-q"])
+                                 "--walk-length", "20", "--threads", "1", "--alpha", "0.025",
+                                 "--sample", "0", "-q"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["eval-nodes", "-m", str(model), "--labels", labels,
                                  "--link-prediction", str(pairs), "--splits", "2", "--json"])

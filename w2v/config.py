@@ -199,10 +199,26 @@ def at_least(field: str, value: int, low: int) -> None:
         raise ConfigError(field, f"must be at least {low} (got {value})")
 
 
-# Training on graph walks: node2vec's defaults (and PecanPy's), no subsampling (a walk
-# has no stop words), and every node kept (min_count 1).
+# Training on graph walks: node2vec's defaults (and PecanPy's), every node kept
+# (min_count 1), and subsampling at 1e-3: node2vec's code leaves gensim's default on,
+# and hubs are a walk's frequent words (on PPI it lifted Macro-F1 by about half a
+# point; on BlogCatalog it changed nothing).
 GRAPH_DEFAULTS = {"dim": 128, "window": 10, "epochs": 1, "negative": 5, "min_count": 1,
-                  "sample": 0.0}
+                  "sample": 1e-3}
+# The learning rate on graph walks: the architecture's default at a mean degree of
+# GRAPH_ALPHA_DEGREE, in proportion to the graph's mean degree, within 4x either way.
+# At one epoch the best rate followed the degree: BlogCatalog (mean degree 65) scored
+# best near 0.05 and 15 points of Macro-F1 lower at 0.015; PPI (20) best near 0.015;
+# Wikipedia (39), which did not take part in the choice, best between 0.025 and 0.035
+# (docs/benchmarks.md). A denser graph spreads a node's visits over more distinct
+# neighbourhoods, so each pair recurs less and wants a longer step.
+GRAPH_ALPHA_DEGREE = 30.0
+
+
+def graph_alpha(arch: str, mean_degree: float) -> float:
+    """The default learning rate for walks over a graph of this mean degree."""
+    base = DEFAULT_ALPHA[arch]
+    return min(max(base * mean_degree / GRAPH_ALPHA_DEGREE, base / 4), base * 4)
 
 
 @dataclass(frozen=True)

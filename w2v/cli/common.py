@@ -83,9 +83,11 @@ def vocabulary_options(command):
     return command
 
 
-def engine_options(defaults: dict = DEFAULTS, subwords: bool = False):
+def engine_options(defaults: dict = DEFAULTS, subwords: bool = False,
+                   alpha_default: str | None = None):
     """The options of the training engine that ``train`` and ``graph`` share, with
-    ``defaults`` shown; ``subwords``: their help says what --subwords changes."""
+    ``defaults`` shown; ``subwords``: their help says what --subwords changes;
+    ``alpha_default``: the learning rate's default, when not the architecture's."""
 
     def also(text: str) -> str:
         return text if subwords else ""
@@ -114,11 +116,12 @@ def engine_options(defaults: dict = DEFAULTS, subwords: bool = False):
         click.option("--epochs", type=int, default=defaults["epochs"], show_default=True,
                      help="Passes over the corpus."),
         click.option("--alpha", type=float, default=None,
-                     help=f"Initial learning rate, decaying linearly to alpha x 1e-4 "
-                          f"[default: {DEFAULT_ALPHA['skipgram']} skipgram, "
-                          f"{DEFAULT_ALPHA['cbow']} cbow"
-                          + also(f"; with --subwords {SUBWORD_ALPHA['skipgram']} and "
-                                 f"{SUBWORD_ALPHA['cbow']}") + "]"),
+                     help="Initial learning rate, decaying linearly to alpha x 1e-4 "
+                          "[default: " + (alpha_default or (
+                              f"{DEFAULT_ALPHA['skipgram']} skipgram, "
+                              f"{DEFAULT_ALPHA['cbow']} cbow"
+                              + also(f"; with --subwords {SUBWORD_ALPHA['skipgram']} and "
+                                     f"{SUBWORD_ALPHA['cbow']}"))) + "]"),
         click.option("--threads", type=int, default=None,
                      help="Worker threads [default: every core]."),
         click.option("--seed", type=int, default=defaults["seed"], show_default=True,

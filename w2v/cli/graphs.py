@@ -10,7 +10,7 @@ import time
 import click
 
 from .. import outputs
-from ..config import GRAPH_DEFAULTS, TrainConfig, WalkConfig
+from ..config import DEFAULT_ALPHA, GRAPH_ALPHA_DEGREE, GRAPH_DEFAULTS, TrainConfig, WalkConfig
 from ..vectors import KeyedVectors, formats
 from .common import (
     DEFAULT_MODEL,
@@ -59,7 +59,9 @@ def edge_options(command):
               show_default=True, help="Walks started from every node.")
 @click.option("--save-walks", metavar="FILE", default=None,
               help="Also write the walks as text, one a line, for other tools.")
-@engine_options({**DEFAULTS, **GRAPH_DEFAULTS})
+@engine_options({**DEFAULTS, **GRAPH_DEFAULTS}, alpha_default=(
+    f"{DEFAULT_ALPHA['skipgram']} skipgram, {DEFAULT_ALPHA['cbow']} cbow, times the "
+    f"graph's mean degree / {GRAPH_ALPHA_DEGREE:g}, within 4x either way"))
 @click.option("--min-count", type=int, default=GRAPH_DEFAULTS["min_count"], show_default=True,
               help="Leave out nodes visited fewer times.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")

@@ -75,6 +75,11 @@ class Graph:
         stored = len(self.indices)
         return stored if self.directed else stored // 2
 
+    @property
+    def mean_degree(self) -> float:
+        """Neighbours per node (out-neighbours when directed)."""
+        return len(self.indices) / max(self.nodes, 1)
+
     def weights(self) -> np.ndarray:
         """Each stored edge's weight (float64, from the running sums; ones when
         unweighted)."""

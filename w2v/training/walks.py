@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..config import TrainConfig, WalkConfig
+from ..config import TrainConfig, WalkConfig, graph_alpha
 from ..text.graph import Graph
 from ..text.vocab import EncodedCorpus, Vocabulary
 from ..vectors.keyed import KeyedVectors
@@ -100,9 +100,12 @@ def train_graph(graph: Graph, walk: WalkConfig, config: TrainConfig,
                 on_walks: Callable[[Walks], None] | None = None,
                 source: str = "") -> KeyedVectors:
     """Node vectors of ``graph``: walks, then skip-gram (or CBOW) on them with
-    ``config``. ``on_walks(walks)`` sees the walks before they are encoded (to save
+    ``config`` (its learning rate, when not given, from the graph's mean degree:
+    ``config.graph_alpha``). ``on_walks(walks)`` sees the walks before they are encoded (to save
     them). The vectors' metadata records the graph, the walks and the settings."""
     started = datetime.datetime.now(datetime.timezone.utc)
+    if config.alpha is None:
+        config = dataclasses.replace(config, alpha=graph_alpha(config.arch, graph.mean_degree))
     walks = random_walks(graph, walk, config.seed, config.workers)
     if on_walks is not None:
         on_walks(walks)
@@ -115,6 +118,7 @@ def train_graph(graph: Graph, walk: WalkConfig, config: TrainConfig,
                    "min_alpha": config.end_alpha, "sample": config.subsample,
                    "ns_exponent": config.noise_exponent},
         "graph": {"source": source, "nodes": graph.nodes, "edges": graph.edges,
+                  "mean_degree": graph.mean_degree,
                   "directed": graph.directed, "weighted": graph.cumulative is not None,
                   "self_loops_dropped": graph.self_loops},
         "walks": {**dataclasses.asdict(walk), "walks": int(len(encoded.sentence_starts) - 1),
