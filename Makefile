@@ -46,11 +46,12 @@ bench: install
 bench-subwords: install
 	cd benchmarks && ../$(BIN)/python subwords.py
 
-# Node vectors against PecanPy 2.0.9 on BlogCatalog and PPI, DeepWalk's and node2vec's
-# settings, three seeds each (about 40 minutes on two cores; needs GNU time). PecanPy
+# Node vectors against PecanPy 2.0.9 on BlogCatalog, PPI and Wikipedia, DeepWalk's and
+# node2vec's walks, three seeds each (about 50 minutes on two cores; needs GNU time,
+# and scikit-learn for the scoring). PecanPy
 # pins numpy below 2, so it gets an environment of its own, .venv-pecanpy.
 bench-graphs: install .venv-pecanpy/bin/pecanpy
-	cd benchmarks && ../$(BIN)/python graphs.py --rounds 3
+	cd benchmarks && ../$(BIN)/python graphs.py --graphs BlogCatalog PPI Wikipedia --rounds 3
 
 .venv-pecanpy/bin/pecanpy:
 	$(PYTHON) -m venv .venv-pecanpy

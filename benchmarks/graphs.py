@@ -7,6 +7,7 @@ alternate. Then every system's vectors are scored by the same code
 nodes, Macro-F1 and Micro-F1, mean of 5 splits).
 
     python benchmarks/graphs.py                           # BlogCatalog and PPI
+    python benchmarks/graphs.py --graphs Wikipedia        # weighted
     python benchmarks/graphs.py --graphs PPI --settings deepwalk --rounds 2
 
 PecanPy pins numpy below 2, so it lives in an environment of its own: the `pecanpy`
@@ -38,8 +39,11 @@ def commands(system: str, edges: str, out: str, p: float, q: float, seed: int,
         "pecanpy")
     if not os.path.exists(pecanpy):
         sys.exit(f"no PecanPy at {pecanpy}: run make bench-graphs, or set W2V_BENCH_PECANPY")
+    with open(edges, "rb") as f:  # a weight on the first line: PecanPy must be told
+        weighted = ["--weighted"] if len(f.readline().split()) == 3 else []
     return [pecanpy, "--input", edges, "--output", out, "--mode", "SparseOTF", "--workers",
-            str(threads), "--p", str(p), "--q", str(q), "--random_state", str(seed)]
+            str(threads), "--p", str(p), "--q", str(q), "--random_state", str(seed),
+            *weighted]
 
 
 def main() -> None:

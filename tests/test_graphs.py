@@ -293,6 +293,11 @@ def test_graph_command_formats_walks_and_summary(tmp_path):
     from w2v import KeyedVectors
     kv = KeyedVectors.load(str(tmp_path / "nodes.w2v"))
     assert kv.dim == 16 and kv.metadata["walks"]["p"] == 0.5
+    info = runner.invoke(cli, ["info", str(tmp_path / "nodes.w2v")]).output
+    graph = read_graph(edges)
+    assert f"{graph.nodes:,} nodes, {graph.edges:,} edges (undirected), mean degree " \
+           f"{graph.mean_degree:.1f}" in info
+    assert "80 walks of up to 10 nodes, p 0.5, q 1.0; 800 visits" in info
     walks = (tmp_path / "walks.txt").read_text().splitlines()
     assert len(walks) == 80 and all(len(w.split()) == 10 for w in walks)
     assert {w.split()[0] for w in walks} == set(kv.words)
@@ -304,14 +309,14 @@ def test_graph_defaults_are_node2vecs():
     assert (defaults["dim"], defaults["window"], defaults["epochs"], defaults["negative"],
             defaults["min_count"], defaults["sample"], defaults["walk_length"],
             defaults["walks_per_node"], defaults["p"], defaults["q"]) == (
-        128, 10, 1, 5, 1, 1e-3, 80, 10, 1.0, 1.0)
+        128, 10, 1, 5, 1, 0.0, 80, 10, 1.0, 1.0)
 
 
 def test_the_learning_rate_follows_the_mean_degree(tmp_path):
     from w2v.config import graph_alpha
-    assert graph_alpha("skipgram", 30) == pytest.approx(0.025)
-    assert graph_alpha("skipgram", 60) == pytest.approx(0.05)
-    assert graph_alpha("cbow", 15) == pytest.approx(0.025)
+    assert graph_alpha("skipgram", 40) == pytest.approx(0.025)
+    assert graph_alpha("skipgram", 80) == pytest.approx(0.05)
+    assert graph_alpha("cbow", 20) == pytest.approx(0.025)
     assert graph_alpha("skipgram", 1) == pytest.approx(0.025 / 4)  # within 4x either way
     assert graph_alpha("skipgram", 1000) == pytest.approx(0.1)
     star = read_graph(_write(tmp_path, "".join(f"hub n{i}\n" for i in range(9))))

@@ -200,19 +200,20 @@ def at_least(field: str, value: int, low: int) -> None:
 
 
 # Training on graph walks: node2vec's defaults (and PecanPy's), every node kept
-# (min_count 1), and subsampling at 1e-3: node2vec's code leaves gensim's default on,
-# and hubs are a walk's frequent words (on PPI it lifted Macro-F1 by about half a
-# point; on BlogCatalog it changed nothing).
+# (min_count 1), and no subsampling. node2vec's code leaves gensim's 1e-3 on, which
+# drops a share of the hubs' visits: at the learning rates below it changed nothing on
+# PPI or BlogCatalog and cost Wikipedia's weighted graph 3 points of Macro-F1.
 GRAPH_DEFAULTS = {"dim": 128, "window": 10, "epochs": 1, "negative": 5, "min_count": 1,
-                  "sample": 1e-3}
+                  "sample": 0.0}
 # The learning rate on graph walks: the architecture's default at a mean degree of
 # GRAPH_ALPHA_DEGREE, in proportion to the graph's mean degree, within 4x either way.
 # At one epoch the best rate followed the degree: BlogCatalog (mean degree 65) scored
-# best near 0.05 and 15 points of Macro-F1 lower at 0.015; PPI (20) best near 0.015;
-# Wikipedia (39), which did not take part in the choice, best between 0.025 and 0.035
-# (docs/benchmarks.md). A denser graph spreads a node's visits over more distinct
-# neighbourhoods, so each pair recurs less and wants a longer step.
-GRAPH_ALPHA_DEGREE = 30.0
+# best between 0.04 (node2vec's walks) and 0.05 (DeepWalk's), and 9 points of Macro-F1
+# lower at 0.015; PPI (20) best near 0.015; Wikipedia (39), which took no part in the
+# choice, best between 0.025 and 0.035 (docs/benchmarks.md). A denser graph spreads a
+# node's visits over more distinct neighbourhoods, so each pair recurs less and wants a
+# longer step.
+GRAPH_ALPHA_DEGREE = 40.0
 
 
 def graph_alpha(arch: str, mean_degree: float) -> float:

@@ -231,14 +231,25 @@ def info_command(model: str | None, as_json: bool) -> None:
     if isinstance(config, dict):
         rows.append(("training", ", ".join(f"{k.replace('_', '-')} {v}"
                                            for k, v in config.items())))
-    if isinstance(corpus, dict):
-        def number(key: str) -> str:
-            value = corpus.get(key)
-            return f"{value:,}" if isinstance(value, int) else "?"
+    def number(part: dict, key: str) -> str:
+        value = part.get(key)
+        return f"{value:,}" if isinstance(value, (int, float)) else "?"
 
-        rows.append(("corpus", f"{corpus.get('source')}: {number('tokens')} tokens, "
-                               f"{number('words')} of them in the vocabulary, "
-                               f"{number('sentences')} sentences"))
+    graph, walks = meta.get("graph"), meta.get("walks")
+    if isinstance(graph, dict) and isinstance(walks, dict):  # node vectors (w2v graph)
+        kind = ("directed" if graph.get("directed") else "undirected") + (
+            ", weighted" if graph.get("weighted") else "")
+        degree = graph.get("mean_degree")
+        rows.append(("graph", f"{graph.get('source')}: {number(graph, 'nodes')} nodes, "
+                              f"{number(graph, 'edges')} edges ({kind}), mean degree "
+                              + (f"{degree:.1f}" if isinstance(degree, float) else "?")))
+        rows.append(("walks", f"{number(walks, 'walks')} walks of up to "
+                              f"{number(walks, 'walk_length')} nodes, p {walks.get('p')}, "
+                              f"q {walks.get('q')}; {number(walks, 'nodes_visited')} visits"))
+    elif isinstance(corpus, dict):
+        rows.append(("corpus", f"{corpus.get('source')}: {number(corpus, 'tokens')} tokens, "
+                               f"{number(corpus, 'words')} of them in the vocabulary, "
+                               f"{number(corpus, 'sentences')} sentences"))
     if "trained" in meta:
         rows.append(("trained", str(meta["trained"])))
     for key, value in rows:
