@@ -100,15 +100,14 @@ def graph_command(edges: str, output: str | None, format_: str | None, directed:
         click.echo(f"graph: {graph.nodes:,} nodes, {graph.edges:,} edges ({kind}){dropped}; "
                    f"walking...", err=True)
 
-    def on_walks(walks) -> None:
-        if save_walks:
-            with outputs.atomic_write(save_walks) as stream:
-                write_walks(walks, graph.names, stream)
+    def save(walks) -> None:
+        with outputs.atomic_write(save_walks) as stream:
+            write_walks(walks, graph.names, stream)
 
     bar = _ProgressBar(quiet)
     try:
-        kv = train_graph(graph, walk, config, on_progress=bar.update, on_walks=on_walks,
-                         source=edges)
+        kv = train_graph(graph, walk, config, on_progress=bar.update,
+                         on_walks=save if save_walks else None, source=edges)
     finally:
         bar.close()
     kv.save(output, format=format_)

@@ -80,6 +80,10 @@ class Graph:
         """Neighbours per node (out-neighbours when directed)."""
         return len(self.indices) / max(self.nodes, 1)
 
+    def sources(self) -> np.ndarray:
+        """The node each stored edge leaves (int64, beside ``indices``)."""
+        return np.repeat(np.arange(self.nodes, dtype=np.int64), np.diff(self.indptr))
+
     def weights(self) -> np.ndarray:
         """Each stored edge's weight (float64, from the running sums; ones when
         unweighted)."""

@@ -136,7 +136,7 @@ def split_edges(graph: Graph, test_share: float = 0.5, seed: int = 1) -> EdgeSpl
     if not 0 < test_share < 1:
         raise EvaluationError(f"the test share must be between 0 and 1 (got {test_share})")
     rng = np.random.default_rng(seed)
-    rows = np.repeat(np.arange(graph.nodes, dtype=np.int64), np.diff(graph.indptr))
+    rows = graph.sources()
     cols = graph.indices.astype(np.int64)
     edges = np.flatnonzero(rows < cols) if not graph.directed else np.arange(len(cols))
     order = rng.permutation(edges)
@@ -216,7 +216,7 @@ def write_pairs(split: EdgeSplit, names: list[str], stream: BinaryIO) -> None:
 def write_kept_edges(graph: Graph, split: EdgeSplit, stream: BinaryIO) -> None:
     """The kept edges as an edge list (with their weights when the graph has some)."""
     encoded = [name.encode("utf-8", "surrogateescape") for name in graph.names]
-    rows = np.repeat(np.arange(graph.nodes), np.diff(graph.indptr))[split.kept]
+    rows = graph.sources()[split.kept]
     cols = graph.indices[split.kept]
     weights = None if graph.cumulative is None else graph.weights()[split.kept]
     for k, (a, b) in enumerate(zip(rows.tolist(), cols.tolist())):

@@ -27,19 +27,19 @@ from __future__ import annotations
 import numpy as np
 
 from ..jit import kernel
-from .kernels import next_random, unit_float
+from .kernels import below, next_random, unit_float
 
 _STREAM = np.uint64(0xD1B54A32D192ED03)
 
 
 @kernel(inline=True)
-def _neighbour(indptr, indices, cumulative, weighted, v, state):
+def _neighbour(indptr, cumulative, weighted, v, state):
     """A neighbour of v (which has at least one) by the first-order rule; returns
     (position in indices, new state)."""
     lo, hi = indptr[v], indptr[v + 1]
     state, bits = next_random(state)
     if not weighted:
-        return lo + np.int64(((bits >> np.uint64(32)) * np.uint64(hi - lo)) >> np.uint64(32)), state
+        return lo + below(bits, hi - lo), state
     # The first position whose running sum exceeds a uniform draw below the row's total.
     target = unit_float(bits) * cumulative[hi - 1]
     a, b = lo, hi - 1
@@ -65,12 +65,6 @@ def _position(indptr, indices, t, x):
     if a < indptr[t + 1] and indices[a] == x:
         return a
     return -1
-
-
-@kernel(inline=True)
-def has_edge(indptr, indices, t, x):
-    """Whether x is among t's neighbours."""
-    return _position(indptr, indices, t, x) >= 0
 
 
 @kernel(inline=True)
@@ -106,7 +100,7 @@ def walk_range(indptr, indices, cumulative, weighted, p, q, starts, first, seed,
         n = 1
         while n < length and indptr[v] < indptr[v + 1]:
             if t < 0 or not second_order:
-                at, state = _neighbour(indptr, indices, cumulative, weighted, v, state)
+                at, state = _neighbour(indptr, cumulative, weighted, v, state)
                 x = indices[at]
             else:
                 lo, hi = indptr[v], indptr[v + 1]
@@ -120,11 +114,11 @@ def walk_range(indptr, indices, cumulative, weighted, p, q, starts, first, seed,
                     if unit_float(bits) * (area + extra) >= area:
                         x = t  # the extra area: the step back's missing share
                         break
-                    at, state = _neighbour(indptr, indices, cumulative, weighted, v, state)
+                    at, state = _neighbour(indptr, cumulative, weighted, v, state)
                     x = indices[at]
                     if x == t:
                         alpha = inv_p
-                    elif has_edge(indptr, indices, t, x):
+                    elif _position(indptr, indices, t, x) >= 0:  # an edge t -> x
                         alpha = 1.0
                     else:
                         alpha = inv_q

@@ -22,7 +22,7 @@ from ..text.graph import Graph
 from ..text.vocab import EncodedCorpus, Vocabulary
 from ..vectors.keyed import KeyedVectors
 from . import walk_kernels
-from .word2vec import Progress, train_encoded
+from .word2vec import Progress, settings, train_encoded
 
 WALKS_PER_JOB = 1024
 _SEED_MIX = 0x9E3779B97F4A7C15
@@ -101,8 +101,9 @@ def train_graph(graph: Graph, walk: WalkConfig, config: TrainConfig,
                 source: str = "") -> KeyedVectors:
     """Node vectors of ``graph``: walks, then skip-gram (or CBOW) on them with
     ``config`` (its learning rate, when not given, from the graph's mean degree:
-    ``config.graph_alpha``). ``on_walks(walks)`` sees the walks before they are encoded (to save
-    them). The vectors' metadata records the graph, the walks and the settings."""
+    ``config.graph_alpha``). ``on_walks(walks)`` sees the walks before they are encoded
+    (to save them). The vectors' metadata records the graph, the walks and the
+    settings."""
     started = datetime.datetime.now(datetime.timezone.utc)
     if config.alpha is None:
         config = dataclasses.replace(config, alpha=graph_alpha(config.arch, graph.mean_degree))
@@ -114,9 +115,7 @@ def train_graph(graph: Graph, walk: WalkConfig, config: TrainConfig,
     del walks
     w_in, w_out = train_encoded(vocab, encoded, config, on_progress)
     metadata = {
-        "config": {**dataclasses.asdict(config), "alpha": config.start_alpha,
-                   "min_alpha": config.end_alpha, "sample": config.subsample,
-                   "ns_exponent": config.noise_exponent},
+        "config": settings(config),
         "graph": {"source": source, "nodes": graph.nodes, "edges": graph.edges,
                   "mean_degree": graph.mean_degree,
                   "directed": graph.directed, "weighted": graph.cumulative is not None,

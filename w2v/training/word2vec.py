@@ -114,9 +114,7 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
     w_in, w_out = train_encoded(vocab, encoded, config, on_progress, epoch_done, weights,
                                 table)
     metadata = {
-        "config": {**dataclasses.asdict(config), "alpha": config.start_alpha,
-                   "min_alpha": config.end_alpha, "sample": config.subsample,
-                   "ns_exponent": config.noise_exponent},
+        "config": settings(config),
         "corpus": {"source": describe(corpus), "tokens": encoded.raw_tokens,
                    "long_tokens_dropped": encoded.long_tokens, "words": encoded.words,
                    "sentences": len(encoded.sentence_starts) - 1, "vocabulary": len(vocab)},
@@ -126,6 +124,13 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
         metadata["continued_from"] = init.metadata
     return KeyedVectors(vocab.words, w_in, counts=vocab.counts, output_weights=w_out,
                         metadata=metadata, ngrams=ngrams)
+
+
+def settings(config: TrainConfig) -> dict:
+    """The settings a model's metadata records: the config with its defaults filled in."""
+    return {**dataclasses.asdict(config), "alpha": config.start_alpha,
+            "min_alpha": config.end_alpha, "sample": config.subsample,
+            "ns_exponent": config.noise_exponent}
 
 
 def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
