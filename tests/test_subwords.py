@@ -253,7 +253,7 @@ def test_subwords_default_to_fasttexts_sampling_and_noise():
     assert (plain.subsample, plain.noise_exponent) == (1e-3, 0.75)
     assert (sub.subsample, sub.noise_exponent) == (1e-4, 0.5)
     assert (plain.start_alpha, sub.start_alpha) == (0.025, 0.035)
-    assert TrainConfig(subwords=True, arch="cbow").start_alpha == 0.075
+    assert TrainConfig(subwords=True, arch="cbow").start_alpha == 0.06
     given = TrainConfig(subwords=True, sample=0.0, ns_exponent=0.75)
     assert (given.subsample, given.noise_exponent) == (0.0, 0.75)
 
