@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 W2V := $(BIN)/w2v
 
-.PHONY: install demo test fuzz bench bench-subwords bench-graphs docs lint clean
+.PHONY: install demo test fuzz bench bench-subwords bench-graphs bench-docs docs lint clean
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,12 @@ bench-subwords: install
 # pins numpy below 2, so it gets an environment of its own, .venv-pecanpy.
 bench-graphs: install .venv-pecanpy/bin/pecanpy
 	cd benchmarks && ../$(BIN)/python graphs.py --graphs BlogCatalog PPI Wikipedia --rounds 3
+
+# Document vectors against gensim 4.4's Doc2Vec: IMDB sentiment (PV-DBOW, PV-DM),
+# inference, PV-DBOW with word training, the Lee corpus (about 60 minutes on two cores;
+# needs GNU time and scikit-learn).
+bench-docs: install
+	cd benchmarks && ../$(BIN)/python docs.py --tasks imdb speed lee
 
 .venv-pecanpy/bin/pecanpy:
 	$(PYTHON) -m venv .venv-pecanpy

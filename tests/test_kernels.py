@@ -18,6 +18,7 @@ def _sig(f):
 
 
 NO_COPIES = (0, 0, 0)  # own: the thread trains no copies of its own
+NO_DOCS = np.empty(0, np.int32)  # sentence_rows: no document rows
 
 
 def _ns(inputs, m, w_out, targets, count, alpha, grads, scores):
@@ -161,17 +162,17 @@ def test_a_thread_with_copies_of_the_first_rows_trains_as_one_without(cbow):
     counts = np.sort(rng.integers(1, 1000, vocab))[::-1].copy()
     tables = (np.ones(vocab, np.float32), *build_alias(counts / counts.sum()),
               *huffman(counts))
-    settings_ = (cbow, False, False, True, False, 3, 3, 0.05, 0.01)
+    settings_ = (cbow, False, False, True, False, 3, 3, 0.05, 0.01, 0, 0)
     scratch = kernels.scratch_space(len(ids), 3, settings_[6], dim)
     start = tuple(rng.normal(0, 0.3, (vocab + own_rows, dim)).astype(np.float32)
                   for _ in range(3))
     plain = tuple(w[:vocab].copy() for w in start)
-    kernels.train_range((ids, starts), (0, len(ids)), plain, NO_COPIES,
+    kernels.train_range((ids, starts, NO_DOCS), (0, len(ids)), plain, NO_COPIES,
                         plain[1][:0], tables, settings_, np.uint64(7), scratch)
     weights = tuple(w.copy() for w in start)
     for w in weights:
         w[vocab:] = w[:own_rows]
-    kernels.train_range((ids, starts), (0, len(ids)), weights, (own_rows, vocab, 500),
+    kernels.train_range((ids, starts, NO_DOCS), (0, len(ids)), weights, (own_rows, vocab, 500),
                         weights[1][:own_rows].copy(), tables, settings_,
                         np.uint64(7), scratch)
     for ours, theirs in zip(weights, plain):
@@ -217,11 +218,13 @@ def test_random_helpers_stay_in_range():
         assert 0.0 <= kernels.unit_float(np.uint64(bits)) < 1.0
 
 
-def _reference_train_range(ids, starts, span, weights, tables, settings, seed):
+def _reference_train_range(ids, starts, span, weights, tables, settings, seed,
+                           sentence_rows=NO_DOCS):
     """train_range written plainly in NumPy, drawing the same random numbers."""
     w_in, w_out, w_tree = weights
     keep, accept, alias, points, labels, lengths = tables
-    cbow, exact, cbow_sum, shrink, hs, window, negative, alpha0, alpha1 = settings
+    (cbow, exact, cbow_sum, shrink, hs, window, negative, alpha0, alpha1, docs,
+     frozen) = settings
     start, end = span
     state, _ = kernels.next_random(np.uint64(seed))
 
@@ -243,7 +246,8 @@ def _reference_train_range(ids, starts, span, weights, tables, settings, seed):
                 g = np.where(np.abs(f) >= 6, 0.0, (label - np.vectorize(_sig)(f)) * alpha)
                 g = g.astype(np.float32)
                 grads += g[:, None] * w_tree[node]
-                w_tree[node] += g @ hidden
+                if not frozen:
+                    w_tree[node] += g @ hidden
         if negative:
             targets = np.empty(negative + 1, dtype=np.int32)
             count, state = kernels.draw_targets(center, accept, alias, negative, targets,
@@ -252,7 +256,8 @@ def _reference_train_range(ids, starts, span, weights, tables, settings, seed):
                 g = np.array([((1.0 if k == 0 else 0.0) - _sig(h @ w_out[t])) * alpha
                               for h in hidden], dtype=np.float32)
                 grads += g[:, None] * w_out[t]
-                w_out[t] += g @ hidden
+                if not frozen:
+                    w_out[t] += g @ hidden
         return grads
 
     for s in range(len(starts) - 1):
@@ -262,10 +267,16 @@ def _reference_train_range(ids, starts, span, weights, tables, settings, seed):
             if keep[ids[p]] < 1.0 and kernels.unit_float(draw()) >= keep[ids[p]]:
                 continue
             kept.append((ids[p], p))
+        doc = sentence_rows[s] if len(sentence_rows) else -1
         for i, (center, pos) in enumerate(kept):
-            reach = window - kernels.below(draw(), window) if shrink else window
-            context = [kept[j][0] for j in range(max(i - reach, 0), min(i + reach + 1, len(kept)))
-                       if j != i]
+            if doc >= 0 and docs == 1:  # PV-DBOW: the document's row alone
+                context = [doc]
+            else:
+                reach = window - kernels.below(draw(), window) if shrink else window
+                context = [kept[j][0] for j in range(max(i - reach, 0),
+                                                     min(i + reach + 1, len(kept))) if j != i]
+                if doc >= 0:  # the document's row joins the window
+                    context.append(doc)
             if not context:
                 continue
             alpha = np.float32(alpha0 + (alpha1 - alpha0) / (end - start) * (pos - start))
@@ -273,14 +284,18 @@ def _reference_train_range(ids, starts, span, weights, tables, settings, seed):
                 hidden = w_in[context].sum(axis=0, keepdims=True)
                 grad = step(hidden if cbow_sum else hidden / len(context), center)[0]
                 for c in context:
-                    w_in[c] += grad
+                    if c >= frozen:
+                        w_in[c] += grad
             elif exact:
                 for c in context:
-                    w_in[c] += step(w_in[c][None, :].copy(), center)[0]
+                    grad = step(w_in[c][None, :].copy(), center)[0]
+                    if c >= frozen:
+                        w_in[c] += grad
             else:
                 grads = step(w_in[context].copy(), center)
                 for c, grad in zip(context, grads):
-                    w_in[c] += grad
+                    if c >= frozen:
+                        w_in[c] += grad
 
 
 @pytest.mark.parametrize("own_rows", [0, 4])
@@ -304,7 +319,7 @@ def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink, 
     w_tree = rng.normal(0, 0.3, (vocab - 1, dim)).astype(np.float32)
     counts = np.sort(rng.integers(1, 100, vocab))[::-1].copy()
     tables = (keep, accept, alias, *huffman(counts))
-    settings_ = (cbow, exact, cbow_sum, shrink, hs, 3, negative, 0.05, 0.01)
+    settings_ = (cbow, exact, cbow_sum, shrink, hs, 3, negative, 0.05, 0.01, 0, 0)
     span = (4, 75)  # starts and ends inside sentences
     reference = (w_in.copy(), w_out.copy(), w_tree.copy())
     untouched = (w_out.copy(), w_tree.copy())
@@ -315,7 +330,7 @@ def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink, 
                                     w[:own_rows]]) for w in (w_in, w_out, w_tree))
     own = (own_rows, vocab + 3, 20)
     copied = weights[1][:own_rows].copy()
-    trained = kernels.train_range((ids, starts), span, weights, own, copied, tables,
+    trained = kernels.train_range((ids, starts, NO_DOCS), span, weights, own, copied, tables,
                                   settings_, np.uint64(99), scratch)
     w_in, w_out, w_tree = (w[:len(ref)] for w, ref in zip(weights, reference))
     _reference_train_range(ids, starts, span, reference, tables, settings_, 99)
@@ -326,3 +341,39 @@ def test_train_range_matches_the_numpy_reference(cbow, exact, cbow_sum, shrink, 
     # each output layer is trained exactly when it is on
     assert np.array_equal(w_out, untouched[0]) == (negative == 0)
     assert np.array_equal(w_tree, untouched[1]) == (not hs)
+
+
+@pytest.mark.parametrize("cbow,mode,frozen", [
+    (False, 1, False), (False, 2, False), (True, 2, False), (False, 1, True),
+    (False, 2, True), (True, 2, True)])
+def test_document_rows_train_as_the_numpy_reference(cbow, mode, frozen):
+    # Doc2Vec: each sentence's document row (after the words' rows) is one more input,
+    # alone (PV-DBOW) or with the window (PV-DBOW with words; PV-DM). Frozen: only
+    # the document rows move (inference).
+    rng = np.random.default_rng(4)
+    vocab, docs, dim = 12, 3, 6
+    ids = rng.integers(vocab, size=80).astype(np.int32)
+    starts = np.array([0, 7, 30, 31, 80], dtype=np.int64)
+    sentence_rows = np.array([vocab, vocab + 2, -1, vocab + 1], dtype=np.int32)
+    keep = np.where(np.arange(vocab) < 3, 0.5, 1.0).astype(np.float32)
+    accept, alias = build_alias(np.full(vocab, 1 / vocab))
+    counts = np.sort(rng.integers(1, 100, vocab))[::-1].copy()
+    tables = (keep, accept, alias, *huffman(counts))
+    weights = (rng.normal(0, 0.3, (vocab + docs, dim)).astype(np.float32),
+               rng.normal(0, 0.3, (vocab, dim)).astype(np.float32),
+               rng.normal(0, 0.3, (vocab - 1, dim)).astype(np.float32))
+    reference = tuple(w.copy() for w in weights)
+    before = tuple(w.copy() for w in weights)
+    settings_ = (cbow, False, False, True, True, 3, 2, 0.05, 0.01, mode,
+                 vocab if frozen else 0)
+    span = (4, 75)
+    scratch = kernels.scratch_space(span[1] - span[0], 3, 2, dim)
+    kernels.train_range((ids, starts, sentence_rows), span, weights, NO_COPIES,
+                        weights[1][:0], tables, settings_, np.uint64(5), scratch)
+    _reference_train_range(ids, starts, span, reference, tables, settings_, 5, sentence_rows)
+    for ours, theirs in zip(weights, reference):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5)
+    moved = [not np.array_equal(a, b) for a, b in zip(weights[0], before[0])]
+    assert all(moved[vocab:])  # every document row learnt
+    assert any(moved[:vocab]) == (not frozen and not (mode == 1 and not cbow))
+    assert np.array_equal(weights[1], before[1]) == frozen

@@ -18,7 +18,7 @@ STAGES = [
     ("the command line", ["w2v.cli"]),
     ("the package's front", ["w2v", "w2v.__main__"]),
 ]
-KERNELS = ["w2v.text.scan", "w2v.text.bigrams", "w2v.training.kernels",
+KERNELS = ["w2v.text.scan", "w2v.text.bigrams", "w2v.text.tokenizers", "w2v.training.kernels",
            "w2v.training.tables"]
 
 

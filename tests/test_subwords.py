@@ -103,7 +103,7 @@ def _reference(ids, starts, span, w_in, w_out, tables, settings, seed, table, bl
     """subword_kernels.train_range written plainly in NumPy, drawing the same numbers;
     CBOW's fast path in blocks of ``block`` centre words."""
     keep, accept, alias = tables[:3]
-    cbow, exact, _, shrink, _, window, negative, alpha0, alpha1 = settings
+    cbow, exact, _, shrink, _, window, negative, alpha0, alpha1, _, _ = settings
     start, end = span
     state, _ = kernels.next_random(np.uint64(seed))
 
@@ -216,13 +216,14 @@ def test_the_subword_kernel_matches_the_numpy_reference(cbow, exact, shrink, blo
     tables = (keep, accept, alias, *placeholders)
     w_in = rng.normal(0, 0.3, (table.matrix_rows, dim)).astype(np.float32)
     w_out = rng.normal(0, 0.3, (vocab, dim)).astype(np.float32)
-    settings = (cbow, exact, False, shrink, False, 3, 2, 0.05, 0.01)
+    settings = (cbow, exact, False, shrink, False, 3, 2, 0.05, 0.01, 0, 0)
     span = (4, 75)
     ref_in, ref_out = w_in.copy(), w_out.copy()
     weights = (w_in, w_out, np.zeros((1, dim), np.float32))
     scratch = kernels.scratch_space(span[1] - span[0], 3, 2, dim)
     extra = (table.offsets, table.rows, *subword_kernels.batch_space(3, 2, vocab, dim, block))
-    trained = subword_kernels.train_range((ids, starts), span, weights, (0, 0, 0),
+    trained = subword_kernels.train_range((ids, starts, np.empty(0, np.int32)), span, weights,
+                                          (0, 0, 0),
                                           np.zeros((0, dim), np.float32), tables, settings,
                                           np.uint64(42), scratch, extra)
     _reference(ids, starts, span, ref_in, ref_out, tables, settings, 42, table, block)

@@ -4,8 +4,8 @@
     kv = train("corpus.txt", TrainConfig(arch="skipgram", dim=100))
     kv.most_similar(["king"])
 
-``train`` and ``Progress`` are imported on first use: loading and querying vectors
-needs only NumPy, never Numba.
+``train``, ``train_docs`` (Doc2Vec), ``infer_docs`` and ``Progress`` are imported on
+first use: loading and querying vectors needs only NumPy, never Numba.
 """
 
 from .config import TrainConfig
@@ -13,7 +13,8 @@ from .errors import W2VError
 from .vectors import KeyedVectors
 from .version import __version__
 
-__all__ = ["KeyedVectors", "Progress", "TrainConfig", "W2VError", "__version__", "train"]
+__all__ = ["KeyedVectors", "Progress", "TrainConfig", "W2VError", "__version__", "infer_docs",
+           "train", "train_docs"]
 
 
 def __getattr__(name: str):
@@ -21,4 +22,8 @@ def __getattr__(name: str):
         from .training import word2vec
 
         return getattr(word2vec, name)
+    if name in ("train_docs", "infer_docs"):
+        from .training import docs
+
+        return docs.train_docs if name == "train_docs" else docs.infer
     raise AttributeError(f"module 'w2v' has no attribute {name!r}")

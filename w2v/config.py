@@ -52,6 +52,10 @@ from dataclasses import dataclass
 from .errors import ConfigError
 
 ARCHITECTURES = ("skipgram", "cbow")
+# How text becomes words: "whitespace" splits at whitespace only (word2vec's); "simple"
+# keeps Unicode letters and digits, splits at everything else, drops HTML line breaks
+# and lowercases (``text.tokenizers``), for raw reviews and articles.
+TOKENIZERS = ("whitespace", "simple")
 DEFAULT_ALPHA = {"skipgram": 0.025, "cbow": 0.05}
 NOISE_EXPONENT = 0.75
 # With subwords, fastText's own defaults: subsampling at 1e-4 and noise words drawn by
@@ -96,6 +100,7 @@ class TrainConfig:
     threads: int | None = None  # worker threads; None: every available core
     seed: int = 1  # seeds initial vectors and every random draw
     lowercase: bool = False  # lowercase tokens before counting
+    tokenizer: str = "whitespace"  # TOKENIZERS: how text is cut into words
     exact_negatives: bool = False  # per-pair negatives (slower); subwords: fastText's order
     cbow_sum: bool = False  # CBOW: sum the context vectors instead of averaging them
     ns_exponent: float | None = None  # negatives drawn by count ** this; None: 0.75 (0.5)
@@ -110,6 +115,9 @@ class TrainConfig:
         if self.arch not in ARCHITECTURES:
             raise ConfigError("arch", f"must be one of {', '.join(ARCHITECTURES)} "
                                       f"(got {self.arch!r})")
+        if self.tokenizer not in TOKENIZERS:
+            raise ConfigError("tokenizer", f"must be one of {', '.join(TOKENIZERS)} "
+                                           f"(got {self.tokenizer!r})")
         at_least("dim", self.dim, 1)
         at_least("window", self.window, 1)
         at_least("negative", self.negative, 0)

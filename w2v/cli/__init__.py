@@ -6,7 +6,7 @@ The query commands (similar, analogy, info, classes, convert, export, eval, data
 import only NumPy: Numba and tqdm are imported inside the commands that need them.
 """
 
-from . import evaluation, files, graphs, queries, training  # noqa: F401  (they add the commands)
+from . import docs, evaluation, files, graphs, queries, training  # noqa: F401  (they add the commands)
 from .common import cli, default_model, main
 
 __all__ = ["cli", "default_model", "main"]

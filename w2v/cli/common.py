@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from ..config import ARCHITECTURES, DEFAULT_ALPHA, SUBWORD_ALPHA, TrainConfig
+from ..config import ARCHITECTURES, DEFAULT_ALPHA, SUBWORD_ALPHA, TOKENIZERS, TrainConfig
 from ..errors import ConfigError, W2VError
 from ..tools import data
 from ..version import __version__
@@ -78,7 +78,13 @@ def vocabulary_options(command):
             click.option("--max-final-vocab", type=int, default=None, metavar="N",
                          help="Raise --min-count just enough to keep at most N words "
                               "(gensim's rule)."),
-            click.option("--lowercase", is_flag=True, help="Lowercase words before counting.")]):
+            click.option("--lowercase", is_flag=True, help="Lowercase words before counting."),
+            click.option("--tokenizer", type=click.Choice(TOKENIZERS), default="whitespace",
+                         show_default=True,
+                         help="whitespace: words are what whitespace separates; simple: "
+                              "Unicode letters and digits, everything else separates, "
+                              "HTML line breaks dropped, lowercased (for raw reviews and "
+                              "articles).")]):
         command = option(command)
     return command
 

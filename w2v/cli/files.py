@@ -44,25 +44,42 @@ def convert_command(source: str, target: str, format_: str | None, source_format
 
 @cli.command("export")
 @click.argument("model", metavar="MODEL")
-@click.option("--format", "format_", type=click.Choice(["npy", "tsv"]), required=True,
-              help="npy: vectors.npy and vocab.txt; tsv: vectors.tsv and metadata.tsv.")
+@click.option("--format", "format_", type=click.Choice(["npy", "tsv", "txt"]), required=True,
+              help="npy: vectors.npy and vocab.txt (tags.txt with --docs); tsv: "
+                   "vectors.tsv and metadata.tsv; txt: vectors.txt, word2vec text.")
 @click.option("-o", "--output", "folder", metavar="DIR", default=".", show_default=True,
-              help="The folder to write the two files to.")
+              help="The folder to write the files to.")
+@click.option("--docs", "documents", is_flag=True,
+              help="Export a document model's document vectors, by tag, instead of its "
+                   "word vectors.")
 @limit_option
 @friendly_errors
-def export_command(model: str, format_: str, folder: str, limit: int | None) -> None:
+def export_command(model: str, format_: str, folder: str, documents: bool,
+                   limit: int | None) -> None:
     """Export vectors for other tools.
 
     \b
     npy: vectors.npy (float32, words x dim) and vocab.txt (a word per line, same
          order), for torch.nn.Embedding.from_pretrained or a Keras Embedding layer
     tsv: vectors.tsv and metadata.tsv, for projector.tensorflow.org ("Load")
+    txt: vectors.txt, word2vec text (gensim's load_word2vec_format reads it)
     """
     if not os.path.isdir(folder):
         raise W2VError(f"cannot write to {folder}: no such folder")
-    kv = KeyedVectors.load(model, limit=limit)
-    names = ("vectors.npy", "vocab.txt") if format_ == "npy" else ("vectors.tsv",
-                                                                     "metadata.tsv")
+    kv = KeyedVectors.load(model, limit=None if documents else limit)
+    if documents:
+        if kv.docs is None:
+            raise W2VError(f"{model} holds no document vectors (w2v docs train writes them)")
+        kv = kv.docs if limit is None else KeyedVectors(kv.docs.words[:limit],
+                                                        kv.docs.vectors[:limit])
+    if format_ == "txt":
+        target = os.path.join(folder, "vectors.txt")
+        kv.save(target, format="txt")
+        click.echo(f"wrote {target}: {len(kv):,} {'documents' if documents else 'words'} x "
+                   f"{kv.dim} dimensions", err=True)
+        return
+    names = ("vectors.npy", "tags.txt" if documents else "vocab.txt") if format_ == "npy" \
+        else ("vectors.tsv", "metadata.tsv")
     matrix, words = (os.path.join(folder, n) for n in names)
     vectors = np.asarray(kv.vectors, dtype=np.float32)
     with outputs.atomic_write(matrix) as out:
@@ -73,5 +90,5 @@ def export_command(model: str, format_: str, folder: str, limit: int | None) -> 
                 out.write(("\t".join(f"{x:.6g}" for x in row.tolist()) + "\n").encode())
     with outputs.atomic_write(words) as out:
         out.write("".join(w + "\n" for w in kv.words).encode("utf-8", "surrogateescape"))
-    click.echo(f"wrote {matrix} and {words}: {len(kv):,} words x {kv.dim} dimensions",
-               err=True)
+    click.echo(f"wrote {matrix} and {words}: {len(kv):,} {'documents' if documents else 'words'}"
+               f" x {kv.dim} dimensions", err=True)

@@ -10,7 +10,7 @@ import sys
 import click
 
 from .. import outputs
-from ..errors import UnknownWordError
+from ..errors import UnknownWordError, W2VError
 from ..vectors import KeyedVectors, formats
 from .common import (
     allow_scipy,
@@ -40,7 +40,7 @@ def similar_command(words: tuple[str, ...], model: str | None, topn: int, as_jso
     w2v similar king --metric euclidean
     printf 'king\\nparis\\n' | w2v similar --json
     """
-    kv = KeyedVectors.load(model or default_model(), limit=limit)
+    kv = _word_model(model or default_model(), limit)
     queries = [(w,) for w in words] if words else _stdin_queries(1)
     _answer(queries, _noting_unseen(kv, lambda q: kv.most_similar(q, topn=topn,
                                                                   metric=metric)),
@@ -63,10 +63,21 @@ def analogy_command(words: tuple[str, ...], model: str | None, topn: int, as_jso
     """
     if words and len(words) != 3:
         raise click.UsageError(f"analogy takes three words, A B C (got {len(words)})")
-    kv = KeyedVectors.load(model or default_model(), limit=limit)
+    kv = _word_model(model or default_model(), limit)
     queries = [words] if words else _stdin_queries(3)
     _answer(queries, _noting_unseen(kv, lambda q: kv.analogy(*q, topn=topn, metric=metric)),
             as_json, batch=not words)
+
+
+def _word_model(path: str, limit: int | None) -> KeyedVectors:
+    """The vectors of ``path``, refused when they are a plain PV-DBOW model's untrained
+    word vectors (gensim answers from those random vectors without a word)."""
+    kv = KeyedVectors.load(path, limit=limit)
+    if not kv.metadata.get("docs", {}).get("word_vectors_trained", True):
+        raise W2VError(f"{path} is a plain PV-DBOW document model: its word vectors were "
+                       "never trained (train with --dbow-words or --mode dm); see w2v docs "
+                       "similar")
+    return kv
 
 
 def _noting_unseen(kv: KeyedVectors, ask):
@@ -227,6 +238,14 @@ def info_command(model: str | None, as_json: bool) -> None:
         rows.append(("subwords", f"{trained} ({sub['minn']} to {sub['maxn']} characters, "
                                  f"{sub['buckets']:,} buckets): unseen words get vectors"))
     meta = facts["metadata"]
+    if facts.get("documents") is not None:
+        doc = meta.get("docs") if isinstance(meta.get("docs"), dict) else {}
+        mode = {"dbow": "PV-DBOW", "dm": "PV-DM"}.get(doc.get("mode"), "?")
+        words = ("word vectors trained" if doc.get("word_vectors_trained")
+                 else "word vectors untrained")
+        rows.append(("documents", f"{facts['documents']:,} vectors ({mode}"
+                                  f"{' with --dbow-words' if doc.get('dbow_words') else ''}; "
+                                  f"{words})"))
     config, corpus = meta.get("config"), meta.get("corpus")
     if isinstance(config, dict):
         rows.append(("training", ", ".join(f"{k.replace('_', '-')} {v}"

@@ -174,7 +174,8 @@ def vocab_command(corpus: str, output: str | None, **options) -> None:
     if output:
         outputs.check_output_path(output)
     vocabulary, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
-                                config.max_final_vocab, threads=config.workers)
+                                config.max_final_vocab, threads=config.workers,
+                                tokenizer=config.tokenizer)
     sentences = len(encoded.sentence_starts) - 1
     _report_long_tokens(encoded.long_tokens)
     if output:

@@ -197,12 +197,13 @@ def rehash(hashes, n_words, table):
 
 
 @kernel
-def remap(ids, final_id, line_ends, starts):
+def remap(ids, final_id, line_ends, starts, lines):
     """Rewrite ``ids`` in place into final ids, dropping tokens whose ``final_id`` is -1
     (the kept ones move to the front). Writes the start of each non-empty line among
-    them, plus the end, to ``starts`` (room for len(line_ends) + 2). Returns how many
-    ids were kept and how many starts were written. ``line_ends`` are sorted positions
-    in the original ``ids``."""
+    them, plus the end, to ``starts`` (room for len(line_ends) + 2), and when ``lines``
+    is not empty (room for len(line_ends) + 1) each such line's number (from 0) to it.
+    Returns how many ids were kept and how many starts were written. ``line_ends`` are
+    sorted positions in the original ``ids``."""
     starts[0] = 0
     n_starts = 1
     n = 0
@@ -210,6 +211,8 @@ def remap(ids, final_id, line_ends, starts):
     for p in range(len(ids) + 1):
         while e < len(line_ends) and line_ends[e] <= p:
             if starts[n_starts - 1] != n:
+                if len(lines) > 0:
+                    lines[n_starts - 1] = e
                 starts[n_starts] = n
                 n_starts += 1
             e += 1
@@ -219,6 +222,8 @@ def remap(ids, final_id, line_ends, starts):
                 ids[n] = word
                 n += 1
     if starts[n_starts - 1] != n:
+        if len(lines) > 0:
+            lines[n_starts - 1] = e
         starts[n_starts] = n
         n_starts += 1
     return n, n_starts

@@ -25,7 +25,7 @@ from ..config import MAX_TOKEN_BYTES, NOISE_EXPONENT
 from ..errors import CorpusError, VocabularyError
 from ..outputs import atomic_write
 from ..vectors.keyed import first_positions
-from . import scan
+from . import scan, tokenizers
 from .corpus import Corpus, describe, size_hint, stretches, text_blocks
 
 
@@ -66,6 +66,10 @@ class EncodedCorpus:
     sentence_starts: np.ndarray  # int64
     raw_tokens: int  # tokens read, before dropping rare words
     long_tokens: int = 0  # tokens of over MAX_TOKEN_BYTES bytes, dropped as they were read
+    # With build(lines=True): each sentence's line (from 0), and the tokens read on each
+    # line (a last line with no line end counts when it has tokens).
+    sentence_lines: np.ndarray | None = None  # int64
+    line_tokens: np.ndarray | None = None  # int64
 
     @property
     def words(self) -> int:
@@ -75,7 +79,9 @@ class EncodedCorpus:
 def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
           lowercase: bool = False, max_final_vocab: int | None = None,
           known: Vocabulary | None = None, extend: Vocabulary | None = None,
-          add_words: bool = False, threads: int = 1) -> tuple[Vocabulary, EncodedCorpus]:
+          add_words: bool = False, threads: int = 1, tokenizer: str = "whitespace",
+          lines: bool = False, transform: Callable[[np.ndarray], object] | None = None
+          ) -> tuple[Vocabulary, EncodedCorpus]:
     """Count, prune and sort the vocabulary, and encode the corpus, in one pass.
 
     ``max_final_vocab`` raises ``min_count`` as little as needed to keep at most that
@@ -83,9 +89,20 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     vocabulary file's words and counts) the corpus is only encoded: its words outside
     ``known`` are dropped, and ``known``'s counts are used, pruned the same way.
     ``threads``: see ``read_tokens``. Tokens of more than ``MAX_TOKEN_BYTES`` bytes are
-    left out as they are read (counted in ``EncodedCorpus.long_tokens``).
+    left out as they are read (counted in ``EncodedCorpus.long_tokens``). ``tokenizer``
+    "simple" (``text.tokenizers``) splits at every character but letters and digits
+    and lowercases. ``lines`` keeps track of lines (documents) too; ``transform``
+    rewrites each block of text in place before it is tokenised (see ``read_tokens``).
     """
-    scanner, line_ends = read_tokens(corpus, threads=threads, max_token_bytes=MAX_TOKEN_BYTES)
+    steps = [step for step in (transform, tokenizers.cleaner(tokenizer)) if step is not None]
+    lowercase = lowercase or tokenizer == "simple"
+
+    def clean(block: np.ndarray) -> None:
+        for step in steps:
+            step(block)
+
+    scanner, line_ends = read_tokens(corpus, threads=threads, max_token_bytes=MAX_TOKEN_BYTES,
+                                     transform=clean if steps else None)
     provisional = scanner.ids[:scanner.seen]
     raw_counts = scanner.counts()
 
@@ -131,14 +148,26 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
 
     raw_tokens = len(provisional)
     starts = np.empty(len(line_ends) + 2, dtype=np.int64)
-    kept_tokens, n_starts = scan.remap(provisional, final_id[raw_to_word], line_ends, starts)
+    sentence_lines = np.empty(len(line_ends) + 1 if lines else 0, dtype=np.int64)
+    line_tokens = None
+    if lines:
+        last = int(line_ends[-1]) if len(line_ends) else 0
+        line_tokens = np.diff(line_ends, prepend=0)
+        if raw_tokens > last:  # a last line with no line end
+            line_tokens = np.append(line_tokens, raw_tokens - last)
+    kept_tokens, n_starts = scan.remap(provisional, final_id[raw_to_word], line_ends, starts,
+                                       sentence_lines)
     ids = provisional[:kept_tokens]  # remapped in place: 4 bytes a token in all
     return vocab, EncodedCorpus(ids=ids, sentence_starts=starts[:n_starts].copy(),
-                                raw_tokens=raw_tokens, long_tokens=scanner.too_long)
+                                raw_tokens=raw_tokens, long_tokens=scanner.too_long,
+                                sentence_lines=sentence_lines[:n_starts - 1].copy()
+                                if lines else None, line_tokens=line_tokens)
 
 
 def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
-                threads: int = 1, max_token_bytes: int = 0) -> tuple[Scanner, np.ndarray]:
+                threads: int = 1, max_token_bytes: int = 0,
+                transform: Callable[[np.ndarray], object] | None = None
+                ) -> tuple[Scanner, np.ndarray]:
     """Tokenise all of ``corpus``: a ``Scanner`` whose ``ids[:seen]`` are the provisional
     ids of every token, and the line ends (for each line break, how many tokens come
     before it). ``on_block(bytes)`` follows the reading. Tokens of more than
@@ -148,7 +177,9 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
     With ``threads`` > 1, a large plain file is cut into that many stretches
     (``corpus.stretches``), each tokenised by a thread of its own into a table of its
     own; the tables are then merged in corpus order, so the ids are the same as one
-    thread's."""
+    thread's. ``transform(block)`` rewrites each block in place first (a tokeniser's
+    clean-up, ``text.tokenizers``); a transform that keeps state from block to block
+    needs ``threads`` 1."""
     reading = threading.Lock()
     stopping = threading.Event()  # set when the caller's thread is interrupted
 
@@ -163,6 +194,10 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
         for block in text_blocks(corpus, stretch=stretch):
             if stopping.is_set():
                 break
+            if transform is not None:
+                if not block.flags.writeable:
+                    block = block.copy()
+                transform(block)
             line_ends.append(scanner.encode(block))
             if on_block is not None:
                 with reading:

@@ -158,7 +158,7 @@ def sigmoid(f):
 
 @kernel(fastmath=True)
 def output_update(inputs, m, out, rows, own, labels, count, alpha, skip_saturated, grads,
-                  scores):
+                  scores, update_out=True):
     """The output-layer step shared by skip-gram and CBOW, and by negative sampling and
     hierarchical softmax.
 
@@ -173,7 +173,8 @@ def output_update(inputs, m, out, rows, own, labels, count, alpha, skip_saturate
     ±MAX_EXP counts as a sigmoid of 0 or 1 (negative sampling), or, with
     ``skip_saturated``, is left out (hierarchical softmax), as word2vec.c does. With
     m == 1 this is word2vec.c's per-pair update; with m > 1 it is HogBatch (Ji et al.
-    2016). ``scores`` is scratch space of at least m floats.
+    2016). ``scores`` is scratch space of at least m floats. With ``update_out`` False
+    the rows of ``out`` stay as they are (inference of document vectors).
     """
     dim = inputs.shape[1]
     if m == 1:  # the same step with one pass over each row instead of two (CBOW, exact)
@@ -185,10 +186,14 @@ def output_update(inputs, m, out, rows, own, labels, count, alpha, skip_saturate
             if skip_saturated and (f <= -MAX_EXP or f >= MAX_EXP):
                 continue
             g = (labels[k] - sigmoid(f)) * alpha
-            for d in range(dim):
-                r = row[d]
-                grads[0, d] += g * r
-                row[d] = r + g * inputs[0, d]
+            if update_out:
+                for d in range(dim):
+                    r = row[d]
+                    grads[0, d] += g * r
+                    row[d] = r + g * inputs[0, d]
+            else:
+                for d in range(dim):
+                    grads[0, d] += g * row[d]
         return
     for k in range(count):
         row = out[own_row(rows[k], own)]
@@ -205,10 +210,11 @@ def output_update(inputs, m, out, rows, own, labels, count, alpha, skip_saturate
             g = scores[c]
             for d in range(dim):
                 grads[c, d] += g * row[d]
-        for c in range(m):
-            g = scores[c]
-            for d in range(dim):
-                row[d] += g * inputs[c, d]
+        if update_out:
+            for c in range(m):
+                g = scores[c]
+                for d in range(dim):
+                    row[d] += g * inputs[c, d]
 
 
 def scratch_space(max_span, window, negative, dim):
@@ -218,10 +224,11 @@ def scratch_space(max_span, window, negative, dim):
     ns_labels = _own_lines(negative + 1, np.float32)
     ns_labels[:] = 0.0
     ns_labels[0] = 1.0  # the positive word first, then the noise words
+    inputs = 2 * window + 1  # the window, and a document's row
     return (_own_lines(max_span, np.int32), _own_lines(max_span, np.int64),
-            _own_lines(negative + 1, np.int32), ns_labels, _own_lines(2 * window, np.int32),
-            _own_lines((2 * window, dim), np.float32), _own_lines((2 * window, dim), np.float32),
-            _own_lines(2 * window, np.float32))
+            _own_lines(negative + 1, np.int32), ns_labels, _own_lines(inputs, np.int32),
+            _own_lines((inputs, dim), np.float32), _own_lines((inputs, dim), np.float32),
+            _own_lines(inputs, np.float32))
 
 
 def _own_lines(shape, dtype):
@@ -238,7 +245,9 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
     """Train on the centre words at ids[start:end]; returns the number of centre words
     trained (those kept by subsampling that have a context word).
 
-    corpus   = (ids int32, sentence_starts int64): sentences, see vocab.EncodedCorpus
+    corpus   = (ids int32, sentence_starts int64, sentence_rows int32): sentences, see
+               vocab.EncodedCorpus, and the input row of each sentence's document (-1:
+               none; an empty array: no documents)
     span     = (start, end): positions of the centre words; windows stop at the span's
                ends as at sentence ends
     weights  = (w_in, w_out, w_tree): float32 (vocab, dim), updated in place: the
@@ -253,25 +262,30 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                (``merge_own``)
     tables   = (keep_prob, noise_accept, noise_alias, points, labels, lengths):
                subsampling and noise tables, and each word's Huffman path (``huffman``)
-    settings = (cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start,
-               alpha_end): ``hs`` turns on hierarchical softmax, ``negative`` > 0
-               negative sampling; with both, both update every input (word2vec.c's
-               -hs 1 -negative N). The learning rate falls linearly from alpha_start at
-               ``start`` to alpha_end at ``end``. Skip-gram draws one set of negatives
-               per centre word and updates the whole window as a batch, unless
-               ``exact`` asks for word2vec.c's fresh negatives and sequential update per
-               (centre, context) pair. CBOW averages its context, or sums it with
-               ``cbow_sum``. With ``shrink`` each centre's window is drawn from
-               1..window words a side, else it is always ``window``.
+    settings = (cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start, alpha_end, docs,
+               frozen_rows): ``hs`` turns on hierarchical softmax, ``negative`` > 0 negative
+               sampling; with both, both update every input (word2vec.c's -hs 1 -negative N). The
+               learning rate falls linearly from alpha_start at ``start`` to alpha_end at ``end``.
+               Skip-gram draws one set of negatives per centre word and updates the whole window as
+               a batch, unless ``exact`` asks for word2vec.c's fresh negatives and sequential update
+               per (centre, context) pair. CBOW averages its context, or sums it with ``cbow_sum``.
+               With ``shrink`` each centre's window is drawn from 1..window words a side, else it is
+               always ``window``. A sentence's document row is one more input (Doc2Vec): with
+               ``docs`` 1 it is the only one (PV-DBOW: the document predicts each of its words),
+               with 2 it joins the window (skip-gram: PV-DBOW with word training; CBOW: PV-DM).
+               Input rows below ``frozen_rows``, and with frozen_rows > 0 every output row, stay as
+               they are (inference of new documents' vectors).
     seed     = uint64 state of this span's random numbers
     scratch  = scratch_space(...) for spans at least this long, and this window,
                negative and dim
     """
-    ids, sentence_starts = corpus
+    ids, sentence_starts, sentence_rows = corpus
     start, end = span
     w_in = weights[0]
     keep_prob = tables[0]  # the noise and tree tables are read by the helpers below
-    cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start, alpha_end = settings
+    (cbow, exact, cbow_sum, shrink, hs, window, negative, alpha_start, alpha_end, docs,
+     frozen_rows) = settings
+    learn_out = frozen_rows == 0
     # kept, kept_pos: the subsampled words of one sentence and their positions
     kept, kept_pos, targets, ns_labels, contexts, inputs, grads, scores = scratch
     dim = w_in.shape[1]
@@ -284,14 +298,23 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
     while s < len(sentence_starts) - 1 and sentence_starts[s] < end:
         lo = max(sentence_starts[s], start)
         hi = min(sentence_starts[s + 1], end)
+        doc = sentence_rows[s] if len(sentence_rows) > 0 else -1
         s += 1
         n, state = subsample(ids, lo, hi, keep_prob, kept, kept_pos, state)
         for i in range(n):
-            if i + window + 2 < n:  # the input row that enters the window two words on
-                prefetch_row(w_in, kept[i + window + 2])
-            m, alpha, next_merge, state = begin_centre(
-                kept, kept_pos, n, i, window, shrink, contexts, weights[1], own, copied,
-                alpha_start, alpha_step, start, next_merge, state)
+            if doc >= 0 and docs == 1:  # PV-DBOW: the document's row alone, no window
+                m = 0
+                alpha, next_merge = step_start(kept_pos[i], weights[1], own, copied,
+                                               alpha_start, alpha_step, start, next_merge, True)
+            else:
+                if i + window + 2 < n:  # the input row that enters the window two words on
+                    prefetch_row(w_in, kept[i + window + 2])
+                m, alpha, next_merge, state = begin_centre(
+                    kept, kept_pos, n, i, window, shrink, contexts, weights[1], own, copied,
+                    alpha_start, alpha_step, start, next_merge, state)
+            if doc >= 0:
+                contexts[m] = doc
+                m += 1
             if m == 0:
                 continue
             center = kept[i]
@@ -313,9 +336,10 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                     for d in range(dim):
                         inputs[0, d] *= scale
                 _learn(inputs, 1, center, weights, own, tables, hs, targets, ns_labels, count,
-                       alpha, grads, scores)
+                       alpha, grads, scores, learn_out)
                 for c in range(m):
-                    _add_row(w_in[contexts[c]], grads, 0)
+                    if contexts[c] >= frozen_rows:
+                        _add_row(w_in[contexts[c]], grads, 0)
             elif exact:
                 for c in range(m):
                     row = w_in[contexts[c]]
@@ -324,8 +348,9 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                                                               targets, weights[1], own,
                                                               state)
                     _learn(inputs, 1, center, weights, own, tables, hs, targets, ns_labels, count,
-                           alpha, grads, scores)
-                    _add_row(row, grads, 0)
+                           alpha, grads, scores, learn_out)
+                    if contexts[c] >= frozen_rows:
+                        _add_row(row, grads, 0)
             else:
                 # the target rows load while the window is copied
                 count, state = _draw_targets_and_prefetch(center, tables, negative, targets,
@@ -333,9 +358,10 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
                 for c in range(m):
                     _set_row(inputs, c, w_in[contexts[c]])
                 _learn(inputs, m, center, weights, own, tables, hs, targets, ns_labels, count,
-                       alpha, grads, scores)
+                       alpha, grads, scores, learn_out)
                 for c in range(m):
-                    _add_row(w_in[contexts[c]], grads, c)
+                    if contexts[c] >= frozen_rows:
+                        _add_row(w_in[contexts[c]], grads, c)
     if own[0] > 0:
         merge_own(weights[1], own, copied)
     return trained
@@ -381,11 +407,20 @@ def begin_centre(kept, kept_pos, n, i, window, shrink, contexts, w_out, own, cop
     ``window_of``), its learning rate, and the merge of the thread's own output rows
     when one is due. Returns (m, alpha, next merge position, new state)."""
     m, state = window_of(kept, n, i, window, shrink, contexts, state)
-    alpha = np.float32(alpha_start + alpha_step * (kept_pos[i] - start))
-    if m > 0 and own[0] > 0 and kept_pos[i] >= next_merge:
-        merge_own(w_out, own, copied)
-        next_merge = kept_pos[i] + own[2]
+    alpha, next_merge = step_start(kept_pos[i], w_out, own, copied, alpha_start, alpha_step,
+                                   start, next_merge, m > 0)
     return m, alpha, next_merge, state
+
+
+@kernel(fastmath=True, inline=True)
+def step_start(pos, w_out, own, copied, alpha_start, alpha_step, start, next_merge, due):
+    """The learning rate at corpus position ``pos``, and, when ``due``, the merge of the
+    thread's own output rows if one is pending. Returns (alpha, next merge position)."""
+    alpha = np.float32(alpha_start + alpha_step * (pos - start))
+    if due and own[0] > 0 and pos >= next_merge:
+        merge_own(w_out, own, copied)
+        next_merge = pos + own[2]
+    return alpha, next_merge
 
 
 @kernel(fastmath=True)
@@ -417,10 +452,11 @@ def _draw_targets_and_prefetch(center, tables, negative, targets, w_out, own, st
 
 @kernel(fastmath=True)
 def _learn(inputs, m, center, weights, own, tables, hs, targets, ns_labels, count, alpha, grads,
-           scores):
+           scores, learn_out):
     """grads[:m] = the errors of inputs[:m] predicting ``center``: hierarchical softmax
     along its Huffman path (if ``hs``), then negative sampling against targets[:count]
-    (positive first; count 0: none); the output rows are updated on the way."""
+    (positive first; count 0: none); the output rows are updated on the way when
+    ``learn_out``."""
     _, w_out, w_tree = weights
     points, labels, lengths = tables[3], tables[4], tables[5]
     for c in range(m):
@@ -428,10 +464,10 @@ def _learn(inputs, m, center, weights, own, tables, hs, targets, ns_labels, coun
             grads[c, d] = 0.0
     if hs:
         output_update(inputs, m, w_tree, points[center], (0, 0, 0), labels[center],
-                      lengths[center], alpha, True, grads, scores)
+                      lengths[center], alpha, True, grads, scores, learn_out)
     if count > 0:
         output_update(inputs, m, w_out, targets, own, ns_labels, count, alpha, False, grads,
-                      scores)
+                      scores, learn_out)
 
 
 @kernel(fastmath=True, inline=True)

@@ -66,11 +66,11 @@ def train_range(corpus, span, weights, own, copied, tables, settings, seed, scra
     subwords = (offsets, rows, *batch_space(...)): word w's input rows are
     rows[offsets[w]:offsets[w + 1]] of w_in.
     Hierarchical softmax and ``cbow_sum`` are not used here."""
-    ids, sentence_starts = corpus
+    ids, sentence_starts, _ = corpus
     start, end = span
     w_in, w_out = weights[0], weights[1]
     keep_prob, noise_accept, noise_alias = tables[0], tables[1], tables[2]
-    cbow, exact, _, shrink, _, window, negative, alpha_start, alpha_end = settings
+    cbow, exact, _, shrink, _, window, negative, alpha_start, alpha_end, _, _ = settings
     kept, kept_pos, targets, ns_labels, contexts, inputs, grads, scores = scratch
     offsets, rows, batch, batch_labels, slot_of, slot_word, means, sums, block = subwords
     dim = w_in.shape[1]

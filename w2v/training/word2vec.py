@@ -93,7 +93,8 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
         previous = Vocabulary(init.words, np.asarray(init.counts, dtype=np.int64))
     vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
                            config.max_final_vocab, known=vocabulary, extend=previous,
-                           add_words=update_vocab, threads=config.workers)
+                           add_words=update_vocab, threads=config.workers,
+                           tokenizer=config.tokenizer)
     if before_training is not None:
         before_training(vocab)
     table = ngrams = None
@@ -137,7 +138,9 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                   on_progress: Callable[[Progress], None] | None = None,
                   on_epoch: Callable[[int, np.ndarray], None] | None = None,
                   weights: tuple[np.ndarray, np.ndarray] | None = None,
-                  table: SubwordTable | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  table: SubwordTable | None = None,
+                  documents: tuple[np.ndarray, int] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Train on an encoded corpus; return the word vectors and the output weights, each
     vocab x dim float32, starting from ``weights`` when given (made by
     ``initial_weights``, spare rows included; updated in place), else from
@@ -146,7 +149,13 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
 
     With ``config.subwords`` the input matrix also has a row per n-gram bucket the
     vocabulary uses (``table``, made here when not given), and a word's vector is the
-    mean of its rows."""
+    mean of its rows.
+
+    ``documents`` = (sentence_rows, mode) trains Doc2Vec (``training.docs``): each
+    sentence's document row of the input matrix (rows after the words'; -1: none) is
+    one more input of every centre word, alone (mode 1, PV-DBOW) or with the window
+    (mode 2: PV-DBOW with word training for skip-gram, PV-DM for CBOW). The input
+    matrix of ``weights`` then holds those rows, and only the words' rows are returned."""
     words = len(vocab)
     copies = own_rows(words, config)
     if config.subwords and table is None:
@@ -165,7 +174,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                 np.zeros(1, np.int32))
     tables = (vocab.keep_probabilities(config.subsample),
               *build_alias(vocab.noise_distribution(config.noise_exponent)), *tree)
-    corpus = (encoded.ids, encoded.sentence_starts)
+    sentence_rows, doc_mode = documents or (np.empty(0, np.int32), 0)
+    corpus = (encoded.ids, encoded.sentence_starts, sentence_rows)
     cuts = job_boundaries(encoded.sentence_starts)
     total = config.epochs * encoded.words
 
@@ -173,7 +183,13 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
         start, end = config.start_alpha, config.end_alpha
         return max(end, start - (start - end) * done / total)
 
-    order = spread_order(len(cuts) - 1, config.workers)
+    # Documents train in corpus order with every thread: a document's vector is as
+    # current as the output rows it last trained against, and spreading the threads
+    # over far-apart stretches makes each stretch's documents finish training over a
+    # whole epoch instead of half of one. On IMDB in file order (sorted by split and
+    # label) the spread order cost PV-DBOW 3.3 points of accuracy with two threads
+    # (82.2% against 85.5%, as one thread); the threads' copies of output rows, none.
+    order = spread_order(len(cuts) - 1, 1 if documents else config.workers)
 
     dispatched = 0
 
@@ -185,7 +201,7 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
                 settings = (config.arch == "cbow", config.exact_negatives, config.cbow_sum,
                             config.shrink_window, config.hs, config.window,
                             config.negative, alpha_at(dispatched),
-                            alpha_at(dispatched + end - start))
+                            alpha_at(dispatched + end - start), doc_mode, 0)
                 seed = (config.seed * 0x9E3779B97F4A7C15 + epoch * len(cuts) + j) % 2**64
                 dispatched += end - start
                 yield (start, end), settings, seed
@@ -218,7 +234,7 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
 
     def word_vectors() -> np.ndarray:
         if table is None:
-            return w_in
+            return w_in[:words]
         out = np.empty((words, config.dim), dtype=np.float32)
         subword_kernels.word_vectors(w_in, table.offsets, table.rows, out)
         return out

@@ -175,7 +175,7 @@ def describe(path: str | os.PathLike, format: str | None = None) -> dict:
         return {"file": name, "format": "w2v", "bytes": size, "words": header["words"],
                 "dim": header["dim"], "counts": "counts" in sections,
                 "output_weights": "output_weights" in sections,
-                "subwords": header.get("subwords"),
+                "subwords": header.get("subwords"), "documents": header.get("documents"),
                 "w2v_version": header.get("w2v_version"),
                 "metadata": header.get("metadata") or {}}
     if fasttext.is_fasttext(name):

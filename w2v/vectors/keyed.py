@@ -31,11 +31,14 @@ class KeyedVectors:
     of its trained n-gram rows as its vector, in every query. A matrix loaded from a
     ``.w2v`` file is memory-mapped (read-only): rows come from disk as they are used,
     and a neighbour search reads it in blocks instead of copying or mapping all of it.
+    A document model (``w2v docs train``) also has ``docs``: its document vectors, as
+    a ``KeyedVectors`` of their tags.
     """
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray,
                  counts: np.ndarray | None = None, output_weights: np.ndarray | None = None,
-                 metadata: dict | None = None, ngrams: NgramVectors | None = None):
+                 metadata: dict | None = None, ngrams: NgramVectors | None = None,
+                 docs: KeyedVectors | None = None):
         if not isinstance(vectors, np.memmap):
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[0] != len(words):
@@ -47,6 +50,7 @@ class KeyedVectors:
         self.output_weights = output_weights
         self.metadata = metadata or {}
         self.ngrams = ngrams
+        self.docs = docs
         self._rows_in_file: tuple[str, int] | None = None  # (path, offset): see load
         self.index: dict[str, int] = first_positions(self.words)
 
@@ -135,21 +139,33 @@ class KeyedVectors:
         rows = np.array([vector for vector, _ in asked], dtype=np.float32)
         query = [i for _, i in asked if i is not None]  # excluded from the answers
         signs = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
-        n = len(self) if restrict is None else min(restrict, len(self))
         if metric == "euclidean":
             point = signs.astype(np.float64) @ rows
             point /= max(1, len(positive) - len(negative))
+        else:
+            point = signs @ unit_length(rows) / len(rows)
+        return self.nearest(point, topn, exclude=query, restrict=restrict, metric=metric)
+
+    def nearest(self, vector: np.ndarray, topn: int = 10, exclude: Iterable[int] = (),
+                restrict: int | None = None, metric: str = "cosine") -> list[tuple[str, float]]:
+        """The words (or tags) nearest to a vector, leaving out the rows ``exclude``;
+        ``metric`` and ``restrict`` as for ``most_similar``."""
+        if metric not in METRICS:
+            raise ValueError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}")
+        n = len(self) if restrict is None else min(restrict, len(self))
+        if metric == "euclidean":
+            point = np.asarray(vector, dtype=np.float64)
             scores = _scan(self, n, lambda rows: -np.linalg.norm(rows - point, axis=1))
         else:
-            mean = signs @ unit_length(rows) / len(rows)
+            mean = np.asarray(vector, dtype=np.float32)
             norm = np.linalg.norm(mean)
             if norm > 0:
-                mean /= norm
+                mean = mean / norm
             if "unit" in self.__dict__ or self._rows_in_file is None:
                 scores = self.unit[:n] @ mean
             else:
                 scores = _scan(self, n, lambda rows: unit_length(rows) @ mean)
-        excluded = {i for i in query if i < len(scores)}
+        excluded = {i for i in exclude if i < len(scores)}
         scores[list(excluded)] = -np.inf
         topn = max(0, min(topn, len(scores) - len(excluded)))
         best = np.argpartition(-scores, topn - 1)[:topn] if topn else np.array([], int)
@@ -168,8 +184,9 @@ class KeyedVectors:
         word2vec binary, ``.txt``/``.vec`` text, ``.txt.gz``) or from ``format``."""
         from ..version import __version__
 
+        docs = None if self.docs is None else (self.docs.words, self.docs.vectors)
         formats.save(path, ModelData(self.words, self.vectors, self.counts,
-                                     self.output_weights, self.metadata, self.ngrams),
+                                     self.output_weights, self.metadata, self.ngrams, docs),
                      format=format, version=__version__)
 
     @classmethod
@@ -178,12 +195,17 @@ class KeyedVectors:
         """Read a vector file (native files by their magic bytes, others by suffix or
         ``format``): the ``limit`` most frequent words only, when given."""
         data = formats.load(path, format=format, limit=limit)
-        kv = cls(data.words, data.vectors, counts=data.counts,
-                 output_weights=data.output_weights, metadata=data.metadata,
-                 ngrams=data.ngrams)
-        if isinstance(data.vectors, np.memmap):  # a whole mapped matrix, from native.read
-            kv._rows_in_file = (data.vectors.filename, data.vectors.offset)
-        return kv
+        docs = None if data.docs is None else _mapped(cls(*data.docs))
+        return _mapped(cls(data.words, data.vectors, counts=data.counts,
+                           output_weights=data.output_weights, metadata=data.metadata,
+                           ngrams=data.ngrams, docs=docs))
+
+
+def _mapped(kv: KeyedVectors) -> KeyedVectors:
+    """Note where a whole matrix mapped from a file (by native.read) lies in it."""
+    if isinstance(kv.vectors, np.memmap):
+        kv._rows_in_file = (kv.vectors.filename, kv.vectors.offset)
+    return kv
 
 
 def first_positions(words: Sequence[str]) -> dict[str, int]:

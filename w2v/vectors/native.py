@@ -15,8 +15,12 @@ Layout (all integers little-endian; every section starts at a multiple of 64 byt
                "ngram_vectors"   float32 (ngrams x dim), a subword model's trained
                                  n-gram rows (format version 2)
                "ngram_buckets"   int64 (ngrams), sorted: the bucket of each such row
+               "doc_vectors"     float32 (documents x dim), a document model's
+                                 document vectors (format version 3)
+               "doc_tags"        their tags, UTF-8, each followed by "\n"
 
-The header also holds "format": "w2v", "format_version" (1, or 2 for a subword model),
+The header also holds "format": "w2v", "format_version" (1; 2 for a subword model; 3
+for a document model, whose header also has "documents": the number of vectors),
 "words", "dim", "w2v_version", free-form "metadata" (w2v writes "config", the training
 settings, and "corpus", the corpus statistics), and for a subword model "subwords":
 {"minn", "maxn", "buckets", "ngrams"}. Words keep undecodable bytes through Python's
@@ -45,6 +49,7 @@ from .ngrams import NgramVectors
 MAGIC = b"\x89W2V\r\n\x1a\n"
 FORMAT_VERSION = 1
 SUBWORD_FORMAT_VERSION = 2  # a file with n-gram sections, which version 1 readers lack
+DOCS_FORMAT_VERSION = 3  # a file with document sections
 _ALIGN = 64
 _MAX_HEADER = 1 << 26  # 64 MiB of JSON is far beyond any real header
 
@@ -59,6 +64,7 @@ class ModelData:
     output_weights: np.ndarray | None = None
     metadata: dict = field(default_factory=dict)
     ngrams: NgramVectors | None = None  # a subword model's n-gram rows
+    docs: tuple[list[str], np.ndarray] | None = None  # a document model's tags and vectors
 
 
 def is_native(path: str) -> bool:
@@ -90,6 +96,14 @@ def write(out, model: ModelData, version: str) -> None:
         header["format_version"] = SUBWORD_FORMAT_VERSION
         header["subwords"] = {"minn": grams.minn, "maxn": grams.maxn,
                               "buckets": grams.buckets, "ngrams": len(grams.buckets_used)}
+    if model.docs is not None:
+        if model.ngrams is not None:
+            raise ValueError("a .w2v file holds n-grams or documents, not both")
+        tags, doc_vectors = model.docs
+        blobs["doc_vectors"] = np.ascontiguousarray(doc_vectors, dtype="<f4")
+        blobs["doc_tags"] = b"".join(t.encode("utf-8", "surrogateescape") + b"\n" for t in tags)
+        header["format_version"] = DOCS_FORMAT_VERSION
+        header["documents"] = len(tags)
     # The header's length depends on the offsets it holds: place the sections after a
     # draft whose offsets take the most digits; the real header is no longer, and zero
     # bytes fill the gap up to the first section.
@@ -166,6 +180,16 @@ def read(path: str, limit: int | None = None) -> ModelData:
         model.ngrams = NgramVectors(_map(path, sections["ngram_vectors"]["offset"],
                                          sub["ngrams"], dim), used, sub["minn"], sub["maxn"],
                                     sub["buckets"])
+    if "documents" in header:
+        with open(path, "rb") as f:
+            f.seek(sections["doc_tags"]["offset"])
+            tags = f.read(sections["doc_tags"]["bytes"]).decode("utf-8", "surrogateescape")
+        tags = tags.split("\n")
+        if len(tags) != header["documents"] + 1 or tags[-1] != "":
+            raise _corrupt(path, f"its document tags number {len(tags) - 1:,}, the header "
+                                 f"says {header['documents']:,}")
+        model.docs = (tags[:-1], _map(path, sections["doc_vectors"]["offset"],
+                                      header["documents"], dim))
     return model
 
 
@@ -179,9 +203,10 @@ def _check_header(path: str, header: object, size: int) -> None:
     if not isinstance(header, dict) or header.get("format") != "w2v":
         raise _corrupt(path, "its header does not describe a w2v model")
     version = header.get("format_version")
-    if version not in (FORMAT_VERSION, SUBWORD_FORMAT_VERSION):
-        raise _corrupt(path, f"it has format version {version!r}; this w2v reads version "
-                             f"{FORMAT_VERSION} (a newer w2v may read it)")
+    if version not in (FORMAT_VERSION, SUBWORD_FORMAT_VERSION, DOCS_FORMAT_VERSION):
+        raise _corrupt(path, f"it has format version {version!r}; this w2v reads versions "
+                             f"{FORMAT_VERSION} to {DOCS_FORMAT_VERSION} (a newer w2v may read "
+                             "it)")
     n, dim = header.get("words"), header.get("dim")
     if not (_whole(n) and _whole(dim)) or n < 1 or dim < 1:
         raise _corrupt(path, f"its header declares {n!r} words of {dim!r} dimensions")
@@ -190,6 +215,15 @@ def _check_header(path: str, header: object, size: int) -> None:
         raise _corrupt(path, "its header lists no vectors or no vocabulary")
     expected = {"vectors": 4 * n * dim, "output_weights": 4 * n * dim, "counts": 8 * n}
     sub = header.get("subwords")
+    documents = header.get("documents")
+    if documents is not None:
+        if version != DOCS_FORMAT_VERSION or not _whole(documents) \
+                or not {"doc_vectors", "doc_tags"} <= set(sections):
+            raise _corrupt(path, "its document count or document sections are missing or "
+                                 "invalid")
+        expected["doc_vectors"] = 4 * documents * dim
+    elif version == DOCS_FORMAT_VERSION:
+        raise _corrupt(path, "its format version and its document sections disagree")
     if (sub is not None) != (version == SUBWORD_FORMAT_VERSION):
         raise _corrupt(path, "its format version and its subword settings disagree")
     if sub is not None:
@@ -204,7 +238,7 @@ def _check_header(path: str, header: object, size: int) -> None:
         expected["ngram_buckets"] = 8 * sub["ngrams"]
     spans = []
     for name, section in sections.items():
-        if name not in (*expected, "vocab") or not isinstance(section, dict):
+        if name not in (*expected, "vocab", "doc_tags") or not isinstance(section, dict):
             raise _corrupt(path, f"its header lists an unknown section {name!r}")
         offset, length = section.get("offset"), section.get("bytes")
         if not (_whole(offset) and _whole(length)) or offset < 16:
