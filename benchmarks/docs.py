@@ -197,8 +197,9 @@ def main() -> None:
                     found = []
                     for seed in range(1, args.lee_seeds + 1):
                         measure(build[system](lee, path, mode, args.threads, LEE, seed, False))
-                        found.append(doc_eval.rated_similarity(doc_vectors(system, path),
-                                                               ratings, first="301"))
+                        found.append(doc_eval.rated_similarity(
+                            doc_vectors(system, path), ratings,
+                            tags=[str(n) for n in range(301, 351)]))
                     r = [f.pearson for f in found]
                     print(f"| {mode} | {system} | {np.mean(r):.3f} | {min(r):.3f} | "
                           f"{max(r):.3f} | {np.mean([f.spearman for f in found]):.3f} |",

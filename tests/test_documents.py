@@ -299,6 +299,9 @@ def test_ratings_correlate_as_numpy_computes(tmp_path):
     assert result.pearson == pytest.approx(np.corrcoef(human[upper], cos[upper])[0, 1],
                                            abs=1e-5)
     assert doc_eval.rated_similarity(docs, str(path), first="4").pearson == result.pearson
+    shuffled = KeyedVectors(docs.words[::-1], vectors[::-1])  # tags name the rows
+    assert doc_eval.rated_similarity(shuffled, str(path), tags=["4", "5", "6", "7", "8"]
+                                     ).pearson == pytest.approx(result.pearson, abs=1e-6)
     with pytest.raises(EvaluationError, match="run past"):
         doc_eval.rated_similarity(docs, str(path), first="5")
 

@@ -134,25 +134,30 @@ def read_ratings(path: str) -> np.ndarray:
     return np.array(rows)
 
 
-def rated_similarity(docs: KeyedVectors, ratings_path: str,
-                     first: str | None = None) -> RatedSimilarity:
+def rated_similarity(docs: KeyedVectors, ratings_path: str, first: str | None = None,
+                     tags: list[str] | None = None) -> RatedSimilarity:
     """Correlation of the document vectors' cosines with the ratings. The matrix's
-    documents are the N consecutive vectors from tag ``first`` on, or the last N."""
+    documents are ``tags`` in order, or the N consecutive vectors from tag ``first``
+    on, or the last N."""
     ratings = read_ratings(ratings_path)
     n = len(ratings)
     if n < 3 or n > len(docs):
         raise EvaluationError(f"{ratings_path} rates {n} documents; the model has "
                               f"{len(docs):,}")
-    if first is None:
-        start = len(docs) - n
-    elif first not in docs.index:
-        raise EvaluationError(f"no document is tagged {first!r}")
+    for tag in (tags or []) + ([first] if first is not None else []):
+        if tag not in docs.index:
+            raise EvaluationError(f"no document is tagged {tag!r}")
+    if tags is not None:
+        if len(tags) != n:
+            raise EvaluationError(f"{ratings_path} rates {n} documents, not {len(tags)}")
+        rows = [docs.index[tag] for tag in tags]
     else:
-        start = docs.index[first]
+        start = len(docs) - n if first is None else docs.index[first]
         if start + n > len(docs):
             raise EvaluationError(f"{n} documents from {first!r} on run past the model's "
                                   f"last ({len(docs):,} documents)")
-    unit = unit_length(np.asarray(docs.vectors[start:start + n]))
+        rows = list(range(start, start + n))
+    unit = unit_length(np.asarray(docs.vectors)[rows])
     upper = np.triu_indices(n, k=1)
     cosines = (unit @ unit.T)[upper]
     human = ratings[upper]

@@ -103,8 +103,9 @@ def shuffled(encoded: EncodedCorpus, sentence_rows: np.ndarray,
     trained, and those rows drift over an epoch, so documents trained at about the same
     time share part of their vectors. In file order that part follows the file: on
     IMDB, sorted by split and label, PV-DM's vectors told the time of training apart
-    better than the sentiment (48% accuracy on the test reviews at 5 epochs, against 76%
-    shuffled). Shuffled, the drift is noise shared by no label."""
+    better than the sentiment (51% accuracy on the test reviews, against 84.6%
+    shuffled; PV-DBOW 85.5% against 89.5%). Shuffled, the drift is noise shared by no
+    label."""
     starts = encoded.sentence_starts
     order = np.random.default_rng(seed).permutation(len(starts) - 1)
     lengths = np.diff(starts)[order]
