@@ -21,6 +21,7 @@ from .common import (
     printable,
     vocabulary_options,
 )
+from .queries import check_words_trained
 from .training import _ProgressBar, _report_long_tokens
 
 # gensim's Doc2Vec defaults: 100 dimensions, window 5, 5 negatives, min-count 5,
@@ -210,9 +211,7 @@ def docs_similar_command(tag: str | None, model: str, text: str | None, as_words
         vector = kv.docs.vectors[kv.docs.index[tag]]
         exclude = [kv.docs.index[tag]]
     if as_words:
-        if not kv.metadata.get("docs", {}).get("word_vectors_trained", True):
-            raise W2VError(f"{model} is a plain PV-DBOW model: its word vectors were never "
-                           "trained (train with --dbow-words or --mode dm)")
+        check_words_trained(kv, model)
         ranked = kv.nearest(vector, topn)
     else:
         ranked = kv.docs.nearest(vector, topn, exclude=exclude)

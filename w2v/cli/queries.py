@@ -73,11 +73,15 @@ def _word_model(path: str, limit: int | None) -> KeyedVectors:
     """The vectors of ``path``, refused when they are a plain PV-DBOW model's untrained
     word vectors (gensim answers from those random vectors without a word)."""
     kv = KeyedVectors.load(path, limit=limit)
+    check_words_trained(kv, path)
+    return kv
+
+
+def check_words_trained(kv: KeyedVectors, path: str) -> None:
+    """Refuse the word vectors of a plain PV-DBOW model: they were never trained."""
     if not kv.metadata.get("docs", {}).get("word_vectors_trained", True):
         raise W2VError(f"{path} is a plain PV-DBOW document model: its word vectors were "
-                       "never trained (train with --dbow-words or --mode dm); see w2v docs "
-                       "similar")
-    return kv
+                       "never trained (train with --dbow-words or --mode dm)")
 
 
 def _noting_unseen(kv: KeyedVectors, ask):

@@ -132,8 +132,6 @@ class KeyedVectors:
         smallest first) between the raw vectors, not normalised, and the point
         sum(positive) - sum(negative), divided by len(positive) - len(negative) when
         that is 1 or more (one word's own vector; several words' mean; a - b + c)."""
-        if metric not in METRICS:
-            raise ValueError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}")
         positive, negative = list(positive), list(negative)
         asked = [self._query(w) for w in positive + negative]
         rows = np.array([vector for vector, _ in asked], dtype=np.float32)
