@@ -86,7 +86,8 @@ def test_kernel_modules_import_only_the_jit_helper(module):
 
 
 @pytest.mark.parametrize("module", ["w2v.training.subword_kernels",
-                                    "w2v.training.walk_kernels"])
+                                    "w2v.training.walk_kernels",
+                                    "w2v.training.glove_kernels"])
 def test_kernels_beside_the_engine_import_only_the_jit_helper_and_the_shared_kernels(module):
     assert _imports(module, MODULES[module]) == {"w2v.jit", "w2v.training.kernels"}
 

@@ -193,12 +193,15 @@ class TrainConfig:
     @property
     def workers(self) -> int:
         """The number of worker threads, with the default (every available core) filled in."""
-        if self.threads is not None:
-            return self.threads
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except AttributeError:  # not on Linux
-            return max(1, os.cpu_count() or 1)
+        return self.threads if self.threads is not None else available_cores()
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def at_least(field: str, value: int, low: int) -> None:
@@ -207,6 +210,65 @@ def at_least(field: str, value: int, low: int) -> None:
         raise ConfigError(field, f"must be a whole number (got {value!r})")
     if value < low:
         raise ConfigError(field, f"must be at least {low} (got {value})")
+
+
+GLOVE_OUTPUTS = ("sum", "word")
+# GloVe's defaults where they differ from word2vec's: the paper's and Stanford's tool's.
+GLOVE_WINDOW = 15
+GLOVE_EPOCHS = 25
+
+
+@dataclass(frozen=True)
+class GloveConfig:
+    """GloVe (Pennington et al. 2014) as Stanford's tool trains it (``training.glove``):
+    co-occurrence counts within ``window`` words, each pair weighted 1 / distance, then
+    AdaGrad on f(X) (w.c + b + b~ - log X)^2 with f(x) = min(1, (x / x_max)^alpha)."""
+
+    dim: int = 100  # vector dimensions
+    window: int = GLOVE_WINDOW  # context words on each side, each weighted 1 / distance
+    min_count: int = 5  # words seen fewer times are dropped
+    max_vocab: int | None = None  # keep only this many of the most frequent words
+    max_final_vocab: int | None = None  # raise min_count until at most this many words
+    epochs: int = GLOVE_EPOCHS  # passes over the co-occurrence records
+    x_max: float = 100.0  # counts from this one up weigh fully (Stanford's demo: 10)
+    alpha: float = 0.75  # exponent of the weighting function below x_max
+    eta: float = 0.05  # AdaGrad's initial learning rate
+    threads: int | None = None  # worker threads; None: every available core
+    seed: int = 1  # seeds initial vectors and the order of the records
+    lowercase: bool = False  # lowercase tokens before counting
+    tokenizer: str = "whitespace"  # TOKENIZERS: how text is cut into words
+    memory: float = 4.0  # GB for counting (a soft bound); beyond it, temporary files
+    output: str = "sum"  # "sum": word + context vectors (Stanford's -model 2); "word"
+    temp_dir: str | None = None  # where temporary files go; None: the system's
+
+    def __post_init__(self) -> None:
+        if self.tokenizer not in TOKENIZERS:
+            raise ConfigError("tokenizer", f"must be one of {', '.join(TOKENIZERS)} "
+                                           f"(got {self.tokenizer!r})")
+        if self.output not in GLOVE_OUTPUTS:
+            raise ConfigError("output", f"must be one of {', '.join(GLOVE_OUTPUTS)} "
+                                        f"(got {self.output!r})")
+        at_least("dim", self.dim, 1)
+        at_least("window", self.window, 1)
+        at_least("min_count", self.min_count, 1)
+        at_least("epochs", self.epochs, 1)
+        for field in ("max_vocab", "max_final_vocab", "threads"):
+            if getattr(self, field) is not None:
+                at_least(field, getattr(self, field), 1)
+        if not 0 <= self.seed < 2**63:
+            raise ConfigError("seed", f"must be between 0 and 2**63 - 1 (got {self.seed})")
+        for field, low, high in (("x_max", 0, 1e30), ("alpha", 0, 10), ("eta", 0, 10),
+                                 ("memory", 0, 1e6)):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+                    or not low < value <= high:  # NaN fails too
+                raise ConfigError(field, f"must be above {low:g} and at most {high:g} "
+                                         f"(got {value!r})")
+
+    @property
+    def workers(self) -> int:
+        """The number of worker threads, with the default (every available core) filled in."""
+        return self.threads if self.threads is not None else available_cores()
 
 
 # Training on graph walks: node2vec's defaults (and PecanPy's), every node kept

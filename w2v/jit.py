@@ -32,13 +32,18 @@ if FunctionCache is not None:
                 return self._load_overload(sig, target_context)
 
 
-def kernel(function=None, *, fastmath: bool = False, inline: bool = False):
+def kernel(function=None, *, fastmath: bool | set = False, inline: bool = False,
+           numpy_errors: bool = False):
     """Compile ``function`` with Numba: cached on disk, nogil, no runtime allocation;
-    with ``inline``, into each caller (Numba's inline="always")."""
+    with ``inline``, into each caller (Numba's inline="always"); ``fastmath``: True or a
+    set of LLVM's flags; ``numpy_errors``: a float division by zero gives inf or NaN as
+    in NumPy, instead of Numba's check for it, which keeps a loop that divides from
+    being vectorised."""
 
     def compile_lazily(function):
         dispatcher = njit(cache=True, nogil=True, fastmath=fastmath, _nrt=False,
-                          inline="always" if inline else "never")(function)
+                          inline="always" if inline else "never",
+                          error_model="numpy" if numpy_errors else "python")(function)
         if FunctionCache is not None and isinstance(getattr(dispatcher, "_cache", None),
                                                     FunctionCache):
             dispatcher._cache = _LeanCache(function)

@@ -12,7 +12,15 @@ import sys
 
 import click
 
-from ..config import ARCHITECTURES, DEFAULT_ALPHA, SUBWORD_ALPHA, TOKENIZERS, TrainConfig
+from ..config import (
+    ARCHITECTURES,
+    DEFAULT_ALPHA,
+    GLOVE_EPOCHS,
+    GLOVE_WINDOW,
+    SUBWORD_ALPHA,
+    TOKENIZERS,
+    TrainConfig,
+)
 from ..errors import ConfigError, W2VError
 from ..tools import data
 from ..version import __version__
@@ -90,25 +98,35 @@ def vocabulary_options(command):
 
 
 def engine_options(defaults: dict = DEFAULTS, subwords: bool = False,
-                   alpha_default: str | None = None):
+                   alpha_default: str | None = None, glove: bool = False):
     """The options of the training engine that ``train`` and ``graph`` share, with
     ``defaults`` shown; ``subwords``: their help says what --subwords changes;
-    ``alpha_default``: the learning rate's default, when not the architecture's."""
+    ``alpha_default``: the learning rate's default, when not the architecture's;
+    ``glove``: --arch glove is offered, and the help says which defaults it changes."""
 
     def also(text: str) -> str:
         return text if subwords else ""
+
+    def with_glove(value: int, name: str) -> str:
+        return f" [default: {defaults[name]}" + (f"; {value} with --arch glove]" if glove
+                                                  else "]")
 
     def default(name: str, text: str) -> str:
         value = defaults.get(name)
         return f" [default: {value if value is not None else text}]"
 
     options = [
-        click.option("--arch", type=click.Choice(ARCHITECTURES), default=defaults["arch"],
-                     show_default=True, help="Skip-gram or CBOW (context mean)."),
+        click.option("--arch", type=click.Choice(ARCHITECTURES + (("glove",) if glove else ())),
+                     default=defaults["arch"], show_default=True,
+                     help="Skip-gram or CBOW (context mean)" + (
+                         "; glove: GloVe, co-occurrence counts then AdaGrad (Stanford's "
+                         "tool's model; see --x-max)." if glove else ".")),
         click.option("--dim", type=int, default=defaults["dim"], show_default=True,
                      help="Vector dimensions."),
-        click.option("--window", type=int, default=defaults["window"], show_default=True,
-                     help="Largest context words on each side (shrunk at random per word)."),
+        click.option("--window", type=int, default=defaults["window"],
+                     help="Largest context words on each side (shrunk at random per word"
+                          + ("; glove: every pair weighted 1 / distance" if glove else "")
+                          + ")." + with_glove(GLOVE_WINDOW, "window")),
         click.option("--negative", type=int, default=defaults["negative"], show_default=True,
                      help="Negative samples per target; 0 with --hs: hierarchical softmax "
                           "alone."),
@@ -119,8 +137,10 @@ def engine_options(defaults: dict = DEFAULTS, subwords: bool = False,
                      help="Subsampling threshold for frequent words; 0 turns it off"
                           + default("sample", "1e-3" + also("; 1e-4 with --subwords, "
                                                              "fastText's")) + "."),
-        click.option("--epochs", type=int, default=defaults["epochs"], show_default=True,
-                     help="Passes over the corpus."),
+        click.option("--epochs", type=int, default=defaults["epochs"],
+                     help="Passes over the corpus" + (" (glove: over its co-occurrence "
+                                                      "counts)" if glove else "") + "."
+                          + with_glove(GLOVE_EPOCHS, "epochs")),
         click.option("--alpha", type=float, default=None,
                      help="Initial learning rate, decaying linearly to alpha x 1e-4 "
                           "[default: " + (alpha_default or (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import outputs
-from ..config import MAX_TOKEN_BYTES, TrainConfig
+from ..config import GLOVE_OUTPUTS, MAX_TOKEN_BYTES, GloveConfig, TrainConfig
 from ..errors import W2VError
 from ..tools import evaluate
 from ..vectors import KeyedVectors, formats
@@ -24,6 +25,8 @@ from .common import (
     standard_file,
     vocabulary_options,
 )
+
+GLOVE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(GloveConfig)}
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -40,7 +43,7 @@ if TYPE_CHECKING:
 @click.option("--format", "format_", type=click.Choice(formats.FORMATS), default=None,
               help="The output's format [default: from its suffix]; fasttext: fastText's "
                    ".bin model (with --subwords), which fastText and gensim load.")
-@engine_options(subwords=True)
+@engine_options(subwords=True, glove=True)
 @vocabulary_options
 @click.option("--read-vocab", metavar="FILE", default=None,
               help="Take the words and counts from a 'word count' file (the C tool's "
@@ -64,6 +67,24 @@ if TYPE_CHECKING:
 @click.option("--buckets", type=int, default=DEFAULTS["buckets"], show_default=True,
               help="With --subwords: n-gram hash buckets (fastText's -bucket); only those "
                    "the vocabulary uses take memory.")
+@click.option("--x-max", type=float, default=GLOVE_DEFAULTS["x_max"], show_default=True,
+              help="With --arch glove: counts from this one up weigh fully (the paper's "
+                   "100; Stanford's demo.sh uses 10 on text8).")
+@click.option("--glove-alpha", type=float, default=GLOVE_DEFAULTS["alpha"], show_default=True,
+              help="With --arch glove: the weighting's exponent below --x-max.")
+@click.option("--eta", type=float, default=GLOVE_DEFAULTS["eta"], show_default=True,
+              help="With --arch glove: AdaGrad's initial learning rate.")
+@click.option("--memory", type=float, default=GLOVE_DEFAULTS["memory"], show_default=True,
+              metavar="GB",
+              help="With --arch glove: memory for counting co-occurrences (a soft bound); "
+                   "beyond it, sorted runs go to a temporary folder and are merged.")
+@click.option("--temp-dir", metavar="DIR", default=None,
+              help="With --arch glove: where temporary files go [default: $TMPDIR or "
+                   "/tmp]; removed at the end, on error and on Ctrl-C.")
+@click.option("--glove-output", type=click.Choice(GLOVE_OUTPUTS), default="sum",
+              show_default=True,
+              help="With --arch glove: sum: word + context vectors (Stanford's -model 2); "
+                   "word: the word vectors alone.")
 @click.option("--eval-every-epoch", is_flag=True,
               help="After each epoch, print the analogy accuracy on --eval-file.")
 @click.option("--eval-file", metavar="FILE", default=None,
@@ -81,10 +102,18 @@ def train_command(corpus: str, output: str | None, format_: str | None, quiet: b
     \b
     w2v train corpus.txt -o vectors.bin
     w2v train corpus.txt.gz --arch cbow --dim 200 --epochs 10
+    w2v train corpus.txt --arch glove --x-max 10 --epochs 15 -o glove.w2v
     """
     from ..text.vocab import Vocabulary, read_vocab_file, write_vocab_file
     from ..training.word2vec import train
 
+    glove = {name: options.pop(name) for name in _GLOVE_OPTIONS}
+    if options["arch"] == "glove":
+        _refuse_word2vec_options(init, eval_every_epoch or eval_file, format_)
+        return _train_glove(corpus, output, quiet, read_vocab, save_vocab, options, glove)
+    for name in _GLOVE_OPTIONS:
+        if _given(name):
+            raise click.UsageError(f"--{_GLOVE_OPTIONS[name]} applies to --arch glove only")
     initial = None
     if update_vocab and not init:
         raise click.UsageError("--update-vocab needs --init MODEL")
@@ -149,6 +178,125 @@ def train_command(corpus: str, output: str | None, format_: str | None, quiet: b
                    f"{words:,} words in {seconds:.1f} s ({words / seconds:,.0f} words/s)",
                    err=True)
         _report_long_tokens(kv.metadata["corpus"]["long_tokens_dropped"])
+
+
+# The options only GloVe reads: the parameter's name, and the option's.
+_GLOVE_OPTIONS = {"x_max": "x-max", "glove_alpha": "glove-alpha", "eta": "eta",
+                  "memory": "memory", "temp_dir": "temp-dir", "glove_output": "glove-output"}
+# word2vec's options that GloVe has no use for.
+_WORD2VEC_ONLY = ["negative", "hs", "sample", "alpha", "exact_negatives", "cbow_sum",
+                  "ns_exponent", "shrink_window", "min_alpha", "subwords", "minn", "maxn",
+                  "buckets"]
+
+
+def _given(name: str) -> bool:
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (None, click.core.ParameterSource.DEFAULT)
+
+
+def _refuse_word2vec_options(init: str | None, evaluate_epochs: bool,
+                             format_: str | None) -> None:
+    for name in _WORD2VEC_ONLY:
+        if _given(name):
+            raise click.UsageError(f"--{name.replace('_', '-')} does not apply to --arch glove")
+    if init:
+        raise click.UsageError("--init does not apply to --arch glove: GloVe trains from "
+                               "scratch")
+    if evaluate_epochs:
+        raise click.UsageError("--eval-every-epoch does not apply to --arch glove")
+    if format_ == "fasttext":
+        raise click.UsageError("--format fasttext writes a subword model, not GloVe's")
+
+
+def _train_glove(corpus: str, output: str | None, quiet: bool, read_vocab: str | None,
+                 save_vocab: str | None, options: dict, glove: dict) -> None:
+    """`w2v train --arch glove`: GloVe's vectors (training.glove)."""
+    from ..text.vocab import Vocabulary, read_vocab_file, write_vocab_file
+    from ..training.glove import train_glove
+
+    shared = {name: options[name] for name in (
+        "dim", "min_count", "max_vocab", "max_final_vocab", "threads", "seed", "lowercase",
+        "tokenizer")}
+    for name in ("window", "epochs"):  # GloVe's own defaults unless given
+        if _given(name):
+            shared[name] = options[name]
+    config = GloveConfig(**shared, x_max=glove["x_max"], alpha=glove["glove_alpha"],
+                         eta=glove["eta"], memory=glove["memory"], temp_dir=glove["temp_dir"],
+                         output=glove["glove_output"])
+    output = output or default_model()
+    formats.check_writable(output, None)
+    if save_vocab:
+        outputs.check_output_path(save_vocab)
+    if config.temp_dir is not None and not os.path.isdir(config.temp_dir):
+        raise W2VError(f"--temp-dir {config.temp_dir}: no such folder")
+    vocabulary = read_vocab_file(read_vocab) if read_vocab else None
+
+    def before_training(vocab: Vocabulary) -> None:
+        formats.check_words(output, vocab.words, None)
+        if save_vocab:
+            formats.check_words(save_vocab, vocab.words, format="txt")
+
+    bar = _GloveBar(quiet)
+    started = time.perf_counter()
+    try:
+        kv = train_glove(corpus, config, on_progress=bar.update, vocabulary=vocabulary,
+                         before_training=before_training)
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - started
+    kv.save(output)
+    if save_vocab:
+        write_vocab_file(save_vocab, Vocabulary(kv.words, kv.counts),
+                         kv.metadata["corpus"]["sentences"])
+    if not quiet:
+        info = kv.metadata["cooccurrences"]
+        costs = kv.metadata["training"]["epoch_costs"]
+        click.echo(f"wrote {output}: {len(kv):,} words x {kv.dim} dimensions; "
+                   f"{info['terms']:,} co-occurrences, {config.epochs} epochs, final cost "
+                   f"{costs[-1]:.4f}, in {seconds:.1f} s", err=True)
+        skipped = kv.metadata["training"]["terms_skipped"]
+        if skipped:
+            click.echo(f"skipped {skipped:,} updates whose error was not finite", err=True)
+        _report_long_tokens(kv.metadata["corpus"]["long_tokens_dropped"])
+
+
+class _GloveBar:
+    """Two tqdm bars on stderr: counting (corpus words), then training (co-occurrence
+    records over all epochs, with the epoch and its mean cost so far)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar: tqdm | None = None
+        self.stage = None
+
+    def update(self, progress) -> None:
+        if self.quiet:
+            return
+        if progress.stage != self.stage:
+            from tqdm import tqdm
+
+            self.close()
+            if progress.stage == "count":
+                click.echo(f"vocabulary: {progress.vocab_size:,} words; corpus: "
+                           f"{progress.corpus_words:,} words; counting co-occurrences...",
+                           err=True)
+            else:
+                click.echo(f"{progress.records:,} co-occurrences"
+                           + (f" (merged from {progress.spilled_runs:,} runs on disk)"
+                              if progress.spilled_runs else "") + "; training...", err=True)
+            self.stage = progress.stage
+            self.bar = tqdm(total=progress.total, unit="word" if progress.stage == "count"
+                            else "rec", unit_scale=True, dynamic_ncols=True, mininterval=0.5,
+                            desc="counting" if progress.stage == "count" else "training")
+        self.bar.update(progress.done - self.bar.n)
+        if progress.stage == "train":
+            self.bar.set_postfix_str(f"epoch {progress.epoch}, cost {progress.cost:.4f}",
+                                     refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def _report_long_tokens(dropped: int) -> None:

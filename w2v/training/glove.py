@@ -1,0 +1,154 @@
+"""GloVe (Pennington et al. 2014), trained as Stanford's tool trains it, in one process.
+
+The vocabulary pass is word2vec's (``text.vocab.build``). Then ``training.cooccur``
+counts the co-occurrences within the memory budget and puts them in a shuffled order,
+and each epoch runs Stanford's AdaGrad step (``glove_kernels.train_records``) over
+that order, the threads sharing the weights without locks (Hogwild, as glove.c's
+pthreads do), each taking its own stretch of every chunk of records.
+
+Where w2v differs from Stanford's glove.c, and why:
+
+* Weights and accumulators are float32 (glove.c: double), which halves the memory the
+  updates walk through; the counts are summed exactly (``training.cooccur``).
+* A record holds a pair a <= b once and trains both of its directions in turn (glove.c
+  stores X[a, b] and X[b, a] as two records in far-apart places): half the records to
+  count, sort, store and read. Stanford's shuffle is an approximation too (chunks
+  shuffled, then merged by interleaving).
+* A term whose error is not finite is skipped and counted (glove.c skips it too, and
+  prints a line for each; under -Ofast its check is compiled away).
+
+Everything else is glove.c's: weights and biases uniform in [-0.5, 0.5) / dim, the
+squared-gradient sums starting at 1, the gradient of each vector component clipped to
++-100 and scaled by eta before it is applied and squared, the biases' steps neither
+clipped nor scaled by eta, and the vectors written as word + context (its -model 2),
+or the word vectors alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ..config import GloveConfig
+from ..text.corpus import Corpus, describe
+from ..text.vocab import Vocabulary, build
+from ..vectors.keyed import KeyedVectors
+from . import cooccur, glove_kernels
+
+GRADIENT_CLIP = 100.0  # glove.c's grad_clip_value
+CHUNK_RECORDS = 1 << 22  # records trained between progress reports (and read from disk)
+
+
+@dataclass(frozen=True)
+class GloveProgress:
+    """Reported while counting (``stage`` "count": corpus positions done of total) and
+    after each chunk of records (``stage`` "train": records done of epochs x records;
+    ``cost``: the mean cost of the last full epoch, or of the current one so far)."""
+
+    stage: str
+    done: int
+    total: int
+    epoch: int = 0
+    cost: float = float("nan")
+    vocab_size: int = 0
+    corpus_words: int = 0
+    records: int = 0
+    spilled_runs: int = 0
+
+
+def train_glove(corpus: Corpus, config: GloveConfig | None = None,
+                on_progress: Callable[[GloveProgress], None] | None = None,
+                before_training: Callable[[Vocabulary], None] | None = None,
+                vocabulary: Vocabulary | None = None) -> KeyedVectors:
+    """Learn GloVe vectors from ``corpus`` (a path, ``"-"`` or an iterable of sentences).
+    ``before_training(vocabulary)`` runs after the vocabulary pass, before counting;
+    ``vocabulary`` replaces the words and counts counted from the corpus (as in
+    ``word2vec.train``)."""
+    config = config or GloveConfig()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    vocab, encoded = build(corpus, config.min_count, config.max_vocab, config.lowercase,
+                           config.max_final_vocab, known=vocabulary,
+                           threads=config.workers, tokenizer=config.tokenizer)
+    if before_training is not None:
+        before_training(vocab)
+    report = on_progress or (lambda progress: None)
+    words = len(vocab)
+
+    def counting(progress: cooccur.CountProgress) -> None:
+        report(GloveProgress("count", progress.positions_done, progress.positions_total,
+                             vocab_size=words, corpus_words=encoded.words,
+                             spilled_runs=progress.spilled_runs))
+
+    report(GloveProgress("count", 0, encoded.words, vocab_size=words,
+                         corpus_words=encoded.words))
+    with cooccur.count(encoded.ids, encoded.sentence_starts, words, config.window,
+                       config.memory * 2**30, config.seed, config.temp_dir,
+                       counting) as records:
+        weights, gradsq = initial_weights(words, config)
+        costs, skipped = train_epochs(records, weights, gradsq, config, report)
+    vectors = weights[:words, :config.dim]
+    if config.output == "sum":
+        vectors = vectors + weights[words:, :config.dim]
+    metadata = {
+        "config": {"arch": "glove", **asdict(config)},
+        "corpus": {"source": describe(corpus), "tokens": encoded.raw_tokens,
+                   "long_tokens_dropped": encoded.long_tokens, "words": encoded.words,
+                   "sentences": len(encoded.sentence_starts) - 1, "vocabulary": words},
+        "cooccurrences": {"terms": records.terms, "records": records.records,
+                          "spilled_runs": records.spilled_runs},
+        "training": {"epoch_costs": [round(c, 6) for c in costs], "terms_skipped": skipped},
+        "trained": started.isoformat(timespec="seconds"),
+    }
+    return KeyedVectors(vocab.words, np.ascontiguousarray(vectors), counts=vocab.counts,
+                        metadata=metadata)
+
+
+def initial_weights(words: int, config: GloveConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(weights, gradsq): the word rows then the context rows, each with its bias in the
+    last column, uniform in [-0.5, 0.5) / dim; the squared-gradient sums at 1."""
+    rng = np.random.default_rng(config.seed)
+    weights = rng.random((2 * words, config.dim + 1), dtype=np.float32)
+    weights -= 0.5
+    weights /= config.dim
+    return weights, np.ones_like(weights)
+
+
+def train_epochs(records: cooccur.Cooccurrences, weights: np.ndarray, gradsq: np.ndarray,
+                 config: GloveConfig,
+                 report: Callable[[GloveProgress], None]) -> tuple[list[float], int]:
+    """Run ``config.epochs`` passes over the records; return each epoch's mean cost per
+    term (glove.c's figure) and the terms skipped as not finite."""
+    words = records.words
+    terms = records.terms
+    total = config.epochs * records.records
+    constants = (np.float32(config.x_max), np.float32(config.alpha), np.float32(config.eta),
+                 np.float32(GRADIENT_CLIP))
+    chunk = CHUNK_RECORDS
+    if records.folder is not None:  # read from disk: as many as the budget holds
+        chunk = max(chunk, int(config.memory * 2**30 * 0.5) // cooccur.RECORD_BYTES)
+    workers = config.workers
+    costs, skipped, done = [], 0, 0
+    with ThreadPoolExecutor(workers) as pool:
+        for epoch in range(config.epochs):
+            cost, epoch_terms = 0.0, 0
+            for rows, cols, values in records.chunks(chunk):
+                cuts = np.linspace(0, len(rows), workers + 1).astype(np.int64)
+                parts = [pool.submit(glove_kernels.train_records, rows, cols, values,
+                                     int(cuts[t]), int(cuts[t + 1]), weights, gradsq, words,
+                                     *constants) for t in range(workers)]
+                for part in parts:
+                    c, s = part.result()
+                    cost += c
+                    skipped += s
+                done += len(rows)
+                epoch_terms += 2 * len(rows) - int(np.count_nonzero(rows == cols))
+                report(GloveProgress("train", done, total, epoch + 1, cost / epoch_terms,
+                                     vocab_size=words, records=terms,
+                                     spilled_runs=records.spilled_runs))
+            costs.append(cost / terms)
+    return costs, skipped
+

@@ -1,0 +1,226 @@
+"""GloVe's kernels: counting co-occurrences, and one pass of its AdaGrad updates.
+Take arrays and scalars only, and allocate nothing.
+
+Counts are kept in fixed point: a pair ``d`` words apart adds ``units[d]``, the integer
+nearest ``scale / d`` (``training.cooccur``), so sums are exact integers whatever the
+order of their terms. A pair of words a <= b (ids, most frequent first) is counted once,
+in cell (a, b); a word paired with itself counts twice there, once for each direction,
+as Stanford's cooccur does. Cells where (a + 1) * (b + 1) stays within a bound are a
+dense table (Stanford's rule: the frequent pairs, which take most of the additions);
+the others go to a hash table (open addressing, linear probing) of int64 keys
+``a * words + b``, each held plus one so that a table of zeros is empty (NumPy's zeros
+take memory only as they are written), which the caller empties to disk when it fills.
+"""
+
+import math
+
+import numpy as np
+
+from ..jit import kernel
+from .kernels import prefetch_row
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+# The training step: Stanford's fastmath choice, minus the flags that would let the
+# compiler assume no NaN or infinity (the guard against them must stay).
+_FAST = {"nsz", "arcp", "contract", "afn", "reassoc"}
+
+
+@kernel
+def _sentence_end(starts, p):
+    """The end of the sentence holding position p: the first starts[s] > p."""
+    lo, hi = 0, len(starts) - 1  # starts[lo] <= p < starts[hi]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if starts[mid] <= p:
+            lo = mid
+        else:
+            hi = mid
+    return starts[hi]
+
+
+@kernel
+def count_pairs(ids, starts, begin, end, window, units, words, row_start, row_end, dense,
+                keys, values, filled, limit):
+    """Add every pair whose first word is at a position in ``begin..end-1`` and whose
+    second is at most ``window`` words after it in the same sentence. Stops early, after
+    a whole position, once the hash table holds ``limit`` keys; returns (the position
+    to go on from, the keys held)."""
+    dense_rows = len(row_start)
+    bits = 0
+    while (1 << bits) < len(keys):  # len(keys) is a power of two
+        bits += 1
+    shift = np.uint64(64 - bits)
+    mask = len(keys) - 1
+    sentence_end = _sentence_end(starts, begin) if begin < end else end
+    p = begin
+    while p < end and filled < limit:
+        if p >= sentence_end:
+            sentence_end = _sentence_end(starts, p)
+        first = ids[p]
+        last = min(p + window + 1, sentence_end)
+        for q in range(p + 1, last):
+            a, b = first, ids[q]
+            if b < a:
+                a, b = b, a
+            add = units[q - p]
+            if a == b:
+                add *= 2
+            if a < dense_rows and b < row_end[a]:
+                dense[row_start[a] + b - a] += add
+                continue
+            key = np.int64(a) * words + b + 1
+            slot = np.int64((np.uint64(key) * _GOLDEN) >> shift)
+            while True:
+                held = keys[slot]
+                if held == key:
+                    values[slot] += add
+                    break
+                if held == 0:
+                    keys[slot] = key
+                    values[slot] = add
+                    filled += 1
+                    break
+                slot = (slot + 1) & mask
+        p += 1
+    return p, filled
+
+
+@kernel
+def rehash(keys, counts, new_keys, new_counts):
+    """Insert the pairs of one hash table into another, larger and empty."""
+    bits = 0
+    while (1 << bits) < len(new_keys):
+        bits += 1
+    shift = np.uint64(64 - bits)
+    mask = len(new_keys) - 1
+    for old in range(len(keys)):
+        key = keys[old]
+        if key == 0:
+            continue
+        slot = np.int64((np.uint64(key) * _GOLDEN) >> shift)
+        while new_keys[slot] != 0:
+            slot = (slot + 1) & mask
+        new_keys[slot] = key
+        new_counts[slot] = counts[old]
+
+
+@kernel
+def take_table(keys, counts, out_keys, out_counts, at):
+    """Move the hash table's pairs to out_keys[at:] and out_counts[at:], emptying it;
+    return where they end."""
+    for slot in range(len(keys)):
+        if keys[slot] != 0:
+            out_keys[at] = keys[slot] - 1
+            out_counts[at] = counts[slot]
+            keys[slot] = 0
+            at += 1
+    return at
+
+
+@kernel
+def take_dense(dense, row_start, row_end, words, first, last, out_keys, out_counts, at):
+    """Copy the counted pairs of dense rows first..last-1 to out_keys[at:] and
+    out_counts[at:]; return where they end."""
+    for a in range(first, last):
+        cell = row_start[a]
+        for b in range(a, row_end[a]):
+            if dense[cell] != 0:
+                out_keys[at] = np.int64(a) * words + b
+                out_counts[at] = dense[cell]
+                at += 1
+            cell += 1
+    return at
+
+
+@kernel
+def emit_records(keys, counts, order, words, scale, rows, cols, values):
+    """Records in ``order``, a pair's counts summed where it comes more than once (the
+    same pair sits at consecutive places of the order): rows, cols and values
+    (count / scale). Returns (records written, records pairing a word with itself)."""
+    n = 0
+    diagonal = 0
+    i = 0
+    while i < len(order):
+        key = keys[order[i]]
+        total = counts[order[i]]
+        i += 1
+        while i < len(order) and keys[order[i]] == key:
+            total += counts[order[i]]
+            i += 1
+        rows[n] = key // words
+        cols[n] = key % words
+        values[n] = total / scale
+        if rows[n] == cols[n]:
+            diagonal += 1
+        n += 1
+    return n, diagonal
+
+
+@kernel(fastmath=_FAST, inline=True, numpy_errors=True)
+def _pair_update(weights, gradsq, l1, l2, log_x, weight, eta, clip):
+    """One (word row l1, context row l2) term of GloVe's loss: Stanford's glove.c step.
+    Returns its cost, or -1 when the term is not finite (then nothing changes)."""
+    dim = weights.shape[1] - 1  # the last column is the bias
+    w1, w2, g1, g2 = weights[l1], weights[l2], gradsq[l1], gradsq[l2]
+    diff = np.float32(0.0)
+    for k in range(dim):
+        diff += w1[k] * w2[k]
+    diff += w1[dim] + w2[dim] - log_x
+    fdiff = weight * diff
+    if not (math.isfinite(diff) and math.isfinite(fdiff)):
+        return -1.0
+    for k in range(dim):
+        # AdaGrad as glove.c has it: the gradient clipped to +-clip, then scaled by eta;
+        # the step divides by the root of the squared steps so far (starting at 1), and
+        # the squared *scaled* gradient is what accumulates.
+        t1 = min(max(fdiff * w2[k], -clip), clip) * eta
+        t2 = min(max(fdiff * w1[k], -clip), clip) * eta
+        w1[k] -= t1 / np.sqrt(g1[k])
+        w2[k] -= t2 / np.sqrt(g2[k])
+        g1[k] += t1 * t1
+        g2[k] += t2 * t2
+    # The biases, as glove.c: neither clipped nor scaled by eta.
+    w1[dim] -= fdiff / np.sqrt(g1[dim])
+    w2[dim] -= fdiff / np.sqrt(g2[dim])
+    g1[dim] += fdiff * fdiff
+    g2[dim] += fdiff * fdiff
+    return 0.5 * fdiff * diff
+
+
+@kernel(inline=True)
+def _prefetch_rows(weights, gradsq, row):
+    prefetch_row(weights, row)
+    prefetch_row(gradsq, row)
+
+
+@kernel(fastmath=_FAST, numpy_errors=True)
+def train_records(rows, cols, values, begin, end, weights, gradsq, words, x_max, power,
+                  eta, clip):
+    """Train on records ``begin..end-1``: record r is the pair (rows[r], cols[r]) <= with
+    count values[r], and stands for both of its directions (word a with context b, and
+    b with a; once when a == b). ``weights`` and ``gradsq`` hold the word rows, then
+    the context rows (row ``words + b``), each with its bias in the last column.
+    Returns (the summed cost, the terms skipped as not finite)."""
+    cost = 0.0
+    skipped = 0
+    for r in range(begin, end):
+        if r + 1 < end:  # the next record's rows, a random place each: start loading them
+            _prefetch_rows(weights, gradsq, np.int64(rows[r + 1]))
+            _prefetch_rows(weights, gradsq, np.int64(cols[r + 1]))
+            _prefetch_rows(weights, gradsq, words + rows[r + 1])
+            _prefetch_rows(weights, gradsq, words + cols[r + 1])
+        a, b, x = rows[r], cols[r], values[r]
+        log_x = np.log(x)
+        weight = np.float32(1.0) if x >= x_max else (x / x_max) ** power
+        c = _pair_update(weights, gradsq, a, words + b, log_x, weight, eta, clip)
+        if c < 0:
+            skipped += 1
+        else:
+            cost += c
+        if a != b:
+            c = _pair_update(weights, gradsq, b, words + a, log_x, weight, eta, clip)
+            if c < 0:
+                skipped += 1
+            else:
+                cost += c
+    return cost, skipped
