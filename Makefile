@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 W2V := $(BIN)/w2v
 
-.PHONY: install demo test fuzz bench bench-subwords bench-graphs bench-docs docs lint clean
+.PHONY: install demo test fuzz bench bench-subwords bench-graphs bench-docs bench-glove docs lint clean
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,12 @@ bench-subwords: install
 # pins numpy below 2, so it gets an environment of its own, .venv-pecanpy.
 bench-graphs: install .venv-pecanpy/bin/pecanpy
 	cd benchmarks && ../$(BIN)/python graphs.py --graphs BlogCatalog PPI Wikipedia --rounds 3
+
+# GloVe against Stanford's tool (W2V_BENCH_GLOVE: its build folder, made with its own
+# makefile from github.com/stanfordnlp/GloVe), demo.sh's settings at 100 dimensions, two
+# seeds, w2v also at --memory 0.25 (about 40 minutes on two cores; needs GNU time).
+bench-glove: install
+	cd benchmarks && ../$(BIN)/python glove.py --systems w2v Stanford w2v-0.25 --rounds 2
 
 # Document vectors against gensim 4.4's Doc2Vec: IMDB sentiment (PV-DBOW, PV-DM),
 # inference, PV-DBOW with word training, the Lee corpus (about 60 minutes on two cores;

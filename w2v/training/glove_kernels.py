@@ -172,18 +172,20 @@ def _pair_update(weights, gradsq, l1, l2, log_x, weight, eta, clip):
     for k in range(dim):
         # AdaGrad as glove.c has it: the gradient clipped to +-clip, then scaled by eta;
         # the step divides by the root of the squared steps so far (starting at 1), and
-        # the squared *scaled* gradient is what accumulates.
+        # the squared *scaled* gradient is what accumulates. The sums are float64 (a
+        # frequent word's sum gains too little each step for float32 to keep), the
+        # root float32.
         t1 = min(max(fdiff * w2[k], -clip), clip) * eta
         t2 = min(max(fdiff * w1[k], -clip), clip) * eta
-        w1[k] -= t1 / np.sqrt(g1[k])
-        w2[k] -= t2 / np.sqrt(g2[k])
-        g1[k] += t1 * t1
-        g2[k] += t2 * t2
+        w1[k] -= t1 / np.sqrt(np.float32(g1[k]))
+        w2[k] -= t2 / np.sqrt(np.float32(g2[k]))
+        g1[k] += np.float64(t1 * t1)
+        g2[k] += np.float64(t2 * t2)
     # The biases, as glove.c: neither clipped nor scaled by eta.
-    w1[dim] -= fdiff / np.sqrt(g1[dim])
-    w2[dim] -= fdiff / np.sqrt(g2[dim])
-    g1[dim] += fdiff * fdiff
-    g2[dim] += fdiff * fdiff
+    w1[dim] -= fdiff / np.sqrt(np.float32(g1[dim]))
+    w2[dim] -= fdiff / np.sqrt(np.float32(g2[dim]))
+    g1[dim] += np.float64(fdiff * fdiff)
+    g2[dim] += np.float64(fdiff * fdiff)
     return 0.5 * fdiff * diff
 
 

@@ -94,7 +94,7 @@ def merge_own(matrix, own, base):
 def prefetch_row(matrix, row):
     """Start loading matrix[row] into cache while other work goes on."""
     dim = matrix.shape[1]
-    for d in range(0, dim, 16):  # 16 float32 = one 64-byte cache line
+    for d in range(0, dim, 64 // matrix.itemsize):  # one 64-byte cache line at a time
         _prefetch(matrix, row * dim + d)
 
 
