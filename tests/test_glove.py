@@ -44,7 +44,8 @@ def small_corpus(words=40, length=4000, seed=0):
 
 
 def records_of(result):
-    return [tuple(zip(*(c.tolist() for c in chunk))) for chunk in result.chunks(97)]
+    return [tuple(zip(*(c.tolist() for c in result.read(lo, min(lo + 97, result.records)))))
+            for lo in range(0, result.records, 97)]
 
 
 def as_matrix(records):

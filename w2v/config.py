@@ -112,12 +112,8 @@ class TrainConfig:
     buckets: int = 2_000_000  # hash buckets of the n-grams (only those used get a row)
 
     def __post_init__(self) -> None:
-        if self.arch not in ARCHITECTURES:
-            raise ConfigError("arch", f"must be one of {', '.join(ARCHITECTURES)} "
-                                      f"(got {self.arch!r})")
-        if self.tokenizer not in TOKENIZERS:
-            raise ConfigError("tokenizer", f"must be one of {', '.join(TOKENIZERS)} "
-                                           f"(got {self.tokenizer!r})")
+        one_of("arch", self.arch, ARCHITECTURES)
+        one_of("tokenizer", self.tokenizer, TOKENIZERS)
         at_least("dim", self.dim, 1)
         at_least("window", self.window, 1)
         at_least("negative", self.negative, 0)
@@ -204,6 +200,12 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def one_of(field: str, value: str, choices: tuple[str, ...]) -> None:
+    """Raise ``ConfigError`` unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        raise ConfigError(field, f"must be one of {', '.join(choices)} (got {value!r})")
+
+
 def at_least(field: str, value: int, low: int) -> None:
     """Raise ``ConfigError`` unless ``value`` is a whole number of at least ``low``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -242,12 +244,8 @@ class GloveConfig:
     temp_dir: str | None = None  # where temporary files go; None: the system's
 
     def __post_init__(self) -> None:
-        if self.tokenizer not in TOKENIZERS:
-            raise ConfigError("tokenizer", f"must be one of {', '.join(TOKENIZERS)} "
-                                           f"(got {self.tokenizer!r})")
-        if self.output not in GLOVE_OUTPUTS:
-            raise ConfigError("output", f"must be one of {', '.join(GLOVE_OUTPUTS)} "
-                                        f"(got {self.output!r})")
+        one_of("tokenizer", self.tokenizer, TOKENIZERS)
+        one_of("output", self.output, GLOVE_OUTPUTS)
         at_least("dim", self.dim, 1)
         at_least("window", self.window, 1)
         at_least("min_count", self.min_count, 1)

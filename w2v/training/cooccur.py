@@ -146,16 +146,12 @@ class Cooccurrences:
     folder: str | None = None
     _files: tuple[str, str, str] | None = field(default=None, repr=False)
 
-    def chunks(self, size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """(rows, cols, values) of at most ``size`` records at a time, in order."""
-        for lo in range(0, self.records, size):
-            hi = min(lo + size, self.records)
-            if self._files is None:
-                yield self.rows[lo:hi], self.cols[lo:hi], self.values[lo:hi]
-            else:
-                yield tuple(np.fromfile(path, dtype=dtype, count=hi - lo, offset=4 * lo)
-                            for path, dtype in zip(self._files,
-                                                   (np.int32, np.int32, np.float32)))
+    def read(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, cols, values) of records lo..hi-1 of the order."""
+        if self._files is None:
+            return self.rows[lo:hi], self.cols[lo:hi], self.values[lo:hi]
+        return tuple(np.fromfile(path, dtype=dtype, count=hi - lo, offset=4 * lo)
+                     for path, dtype in zip(self._files, (np.int32, np.int32, np.float32)))
 
     @property
     def terms(self) -> int:

@@ -4,7 +4,7 @@ The vocabulary pass is word2vec's (``text.vocab.build``). Then ``training.cooccu
 counts the co-occurrences within the memory budget and puts them in a shuffled order,
 and each epoch runs Stanford's AdaGrad step (``glove_kernels.train_records``) over
 that order, the threads sharing the weights without locks (Hogwild, as glove.c's
-pthreads do), each taking its own stretch of every chunk of records.
+pthreads do), each taking its own stretch of the order every epoch.
 
 Where w2v differs from Stanford's glove.c, and why:
 
@@ -29,6 +29,8 @@ or the word vectors alone.
 from __future__ import annotations
 
 import datetime
+import queue
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -42,7 +44,7 @@ from ..vectors.keyed import KeyedVectors
 from . import cooccur, glove_kernels
 
 GRADIENT_CLIP = 100.0  # glove.c's grad_clip_value
-CHUNK_RECORDS = 1 << 22  # records trained between progress reports (and read from disk)
+STEP_RECORDS = 1 << 20  # records a thread trains between progress reports
 
 
 @dataclass(frozen=True)
@@ -124,34 +126,55 @@ def train_epochs(records: cooccur.Cooccurrences, weights: np.ndarray, gradsq: np
                  config: GloveConfig,
                  report: Callable[[GloveProgress], None]) -> tuple[list[float], int]:
     """Run ``config.epochs`` passes over the records; return each epoch's mean cost per
-    term (glove.c's figure) and the terms skipped as not finite."""
+    term (glove.c's figure) and the terms skipped as not finite.
+
+    Each thread takes its own stretch of the order, 1 / threads of it, every epoch
+    (glove.c's threads each read their own part of the file), a step at a time. Cutting
+    every chunk of 4M records into the threads' halves instead, with a barrier after
+    each, cost 1.3 points of analogy accuracy on text8-prefix at 2 threads (four runs
+    at 32.7 to 33.0% against four at 33.9 to 34.4%)."""
     words = records.words
-    terms = records.terms
     total = config.epochs * records.records
     constants = (np.float32(config.x_max), np.float32(config.alpha), np.float32(config.eta),
                  np.float32(GRADIENT_CLIP))
-    chunk = CHUNK_RECORDS
-    if records.folder is not None:  # read from disk: as many as the budget holds
-        chunk = max(chunk, int(config.memory * 2**30 * 0.5) // cooccur.RECORD_BYTES)
     workers = config.workers
+    step = STEP_RECORDS
+    if records.folder is not None:  # read from disk: as many at a time as the budget holds
+        step = max(step, int(config.memory * 2**30 * 0.5) // cooccur.RECORD_BYTES // workers)
+    cuts = np.linspace(0, records.records, workers + 1).astype(np.int64)
+    finished: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def stretch(t: int) -> None:
+        for lo in range(int(cuts[t]), int(cuts[t + 1]), step):
+            if stop.is_set():
+                return
+            rows, cols, values = records.read(lo, min(lo + step, int(cuts[t + 1])))
+            cost, skipped = glove_kernels.train_records(rows, cols, values, 0, len(rows),
+                                                        weights, gradsq, words, *constants)
+            finished.put((len(rows), 2 * len(rows) - int(np.count_nonzero(rows == cols)),
+                          cost, skipped))
+
     costs, skipped, done = [], 0, 0
     with ThreadPoolExecutor(workers) as pool:
-        for epoch in range(config.epochs):
-            cost, epoch_terms = 0.0, 0
-            for rows, cols, values in records.chunks(chunk):
-                cuts = np.linspace(0, len(rows), workers + 1).astype(np.int64)
-                parts = [pool.submit(glove_kernels.train_records, rows, cols, values,
-                                     int(cuts[t]), int(cuts[t + 1]), weights, gradsq, words,
-                                     *constants) for t in range(workers)]
-                for part in parts:
-                    c, s = part.result()
-                    cost += c
-                    skipped += s
-                done += len(rows)
-                epoch_terms += 2 * len(rows) - int(np.count_nonzero(rows == cols))
-                report(GloveProgress("train", done, total, epoch + 1, cost / epoch_terms,
-                                     vocab_size=words, records=terms,
-                                     spilled_runs=records.spilled_runs))
-            costs.append(cost / terms)
+        try:
+            for epoch in range(config.epochs):
+                cost, epoch_terms = 0.0, 0
+                running = [pool.submit(stretch, t) for t in range(workers)]
+                while running or not finished.empty():
+                    try:
+                        n, terms, c, s = finished.get(timeout=0.1)
+                    except queue.Empty:
+                        for future in [f for f in running if f.done()]:
+                            future.result()  # a thread's error is raised here
+                            running.remove(future)
+                        continue
+                    cost, skipped, done, epoch_terms = cost + c, skipped + s, done + n, \
+                        epoch_terms + terms
+                    report(GloveProgress("train", done, total, epoch + 1, cost / epoch_terms,
+                                         vocab_size=words, records=records.terms,
+                                         spilled_runs=records.spilled_runs))
+                costs.append(cost / records.terms)
+        finally:
+            stop.set()
     return costs, skipped
-

@@ -17,25 +17,12 @@ import math
 import numpy as np
 
 from ..jit import kernel
-from .kernels import prefetch_row
+from .kernels import _sentence_of, prefetch_row
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 # The training step: Stanford's fastmath choice, minus the flags that would let the
 # compiler assume no NaN or infinity (the guard against them must stay).
 _FAST = {"nsz", "arcp", "contract", "afn", "reassoc"}
-
-
-@kernel
-def _sentence_end(starts, p):
-    """The end of the sentence holding position p: the first starts[s] > p."""
-    lo, hi = 0, len(starts) - 1  # starts[lo] <= p < starts[hi]
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if starts[mid] <= p:
-            lo = mid
-        else:
-            hi = mid
-    return starts[hi]
 
 
 @kernel
@@ -51,11 +38,11 @@ def count_pairs(ids, starts, begin, end, window, units, words, row_start, row_en
         bits += 1
     shift = np.uint64(64 - bits)
     mask = len(keys) - 1
-    sentence_end = _sentence_end(starts, begin) if begin < end else end
+    sentence_end = starts[_sentence_of(starts, begin) + 1] if begin < end else end
     p = begin
     while p < end and filled < limit:
         if p >= sentence_end:
-            sentence_end = _sentence_end(starts, p)
+            sentence_end = starts[_sentence_of(starts, p) + 1]
         first = ids[p]
         last = min(p + window + 1, sentence_end)
         for q in range(p + 1, last):
