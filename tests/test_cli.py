@@ -78,7 +78,7 @@ def test_bad_corpora_get_one_line_errors_and_write_nothing(runner, content, mess
 @pytest.mark.parametrize("option,value", [
     ("--dim", "0"), ("--window", "0"), ("--negative", "-1"), ("--alpha", "0"),
     ("--alpha", "-0.1"), ("--epochs", "0"), ("--min-count", "0"), ("--sample", "-1"),
-    ("--threads", "0"), ("--max-vocab", "0"), ("--arch", "glove"), ("--dim", "ten"),
+    ("--threads", "0"), ("--max-vocab", "0"), ("--arch", "bert"), ("--dim", "ten"),
 ])
 def test_nonsense_options_are_usage_errors(runner, planted_file, option, value):
     result = runner.invoke(cli, ["train", str(planted_file), option, value])
