@@ -72,6 +72,21 @@ def test_counts_equal_a_brute_force_count(window, memory):
         assert counted[pair] == pytest.approx(x, rel=2e-7)
 
 
+def test_the_hash_table_grows_without_losing_a_count(monkeypatch):
+    monkeypatch.setattr(cooccur, "HASH_START_BITS", 4)  # 16 slots, doubled many times
+    monkeypatch.setattr(cooccur, "DENSE_SHARE", 1e-6)  # a dense table of a few cells
+    grown = []
+    monkeypatch.setattr(cooccur, "_grown", lambda *a, grow=cooccur._grown: grown.append(1)
+                        or grow(*a))
+    ids, starts = small_corpus(words=300, length=6000, seed=2)
+    with cooccur.count(ids, starts, 300, 4, 1e8, seed=1) as result:
+        assert result.spilled_runs == 0 and result.folder is None and len(grown) >= 5
+        counted = as_matrix(records_of(result))
+    expected = brute_force(ids.tolist(), starts.tolist(), 4)
+    assert counted.keys() == expected.keys()
+    assert all(counted[p] == pytest.approx(x, rel=2e-7) for p, x in expected.items())
+
+
 def test_spilled_counts_come_out_in_the_same_order_with_the_same_values():
     ids, starts = small_corpus(words=60, length=20000, seed=1)
     outcomes = []
