@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import glove_kernels
+from .kernels import _GOLDEN, _MIX1, _MIX2  # splitmix64's constants
 
 EXACT_WINDOW = 24  # lcm(1..24) = 5,354,228,880: int64 holds 1.7e9 adjacent pairs a cell
 # Of the budget: the dense table of the frequent pairs (8 bytes a cell), and the hash
@@ -55,9 +56,6 @@ RECORD_BYTES = 12  # per record in training: two int32 word ids, a float32 count
 GRID_BITS = 12  # each run records where 2**GRID_BITS equal slices of the order start
 GRID = 1 << GRID_BITS
 COUNT_STEP = 1 << 20  # corpus positions a kernel call counts between progress reports
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
 
 
 def distance_units(window: int) -> tuple[int, np.ndarray]:
@@ -98,8 +96,7 @@ def dense_layout(words: int, cells: int) -> tuple[np.ndarray, np.ndarray]:
             low = mid
         else:
             high = mid
-    start, end = layout(low)
-    return start, end
+    return layout(low)
 
 
 @dataclass
@@ -108,8 +105,7 @@ class _Run:
     ``cuts[g]`` is where grid slice g starts."""
 
     path: str
-    size: int
-    cuts: np.ndarray
+    cuts: np.ndarray  # cuts[-1]: the run's size
 
     def piece(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
         """The pairs of grid slices first..last-1."""
@@ -117,7 +113,7 @@ class _Run:
         with open(self.path, "rb") as f:
             f.seek(8 * lo)
             keys = np.fromfile(f, dtype=np.int64, count=hi - lo)
-            f.seek(8 * (self.size + lo))
+            f.seek(8 * (int(self.cuts[-1]) + lo))
             counts = np.fromfile(f, dtype=np.int64, count=hi - lo)
         return keys, counts
 
@@ -232,8 +228,7 @@ def count(ids: np.ndarray, sentence_starts: np.ndarray, words: int, window: int,
         if filled:
             runs.append(_spill(*_take_table(keys, counts, filled), seed, folder, len(runs)))
         del keys, counts
-        for lo, hi in _row_spans(start, dense, limit):
-            held = int(np.count_nonzero(dense[start[lo]:start[hi]]))
+        for lo, hi, held in _row_spans(start, dense, limit):
             pair_keys = np.empty(held, dtype=np.int64)
             pair_counts = np.empty(held, dtype=np.int64)
             glove_kernels.take_dense(dense, start, end, words, lo, hi, pair_keys, pair_counts, 0)
@@ -271,8 +266,10 @@ def _empty_records(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.empty(n, dtype=np.float32))
 
 
-def _row_spans(start: np.ndarray, dense: np.ndarray, step: int) -> Iterator[tuple[int, int]]:
-    """Spans of dense rows holding about ``step`` counted pairs each (or one row)."""
+def _row_spans(start: np.ndarray, dense: np.ndarray,
+               step: int) -> Iterator[tuple[int, int, int]]:
+    """Spans lo..hi-1 of dense rows holding about ``step`` counted pairs each (or one
+    row), with the number they hold."""
     rows = len(start) - 1
     lo = 0
     while lo < rows:
@@ -280,13 +277,12 @@ def _row_spans(start: np.ndarray, dense: np.ndarray, step: int) -> Iterator[tupl
         while hi < rows and (hi == lo or held < step):
             held += int(np.count_nonzero(dense[start[hi]:start[hi + 1]]))
             hi += 1
-        yield lo, hi
+        yield lo, hi, held
         lo = hi
 
 
 def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    return (np.concatenate([p[0] for p in parts]).astype(np.int64, copy=False),
-            np.concatenate([p[1] for p in parts]).astype(np.int64, copy=False))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _spill(keys: np.ndarray, counts: np.ndarray, seed: int, folder: str, number: int) -> _Run:
@@ -297,11 +293,11 @@ def _spill(keys: np.ndarray, counts: np.ndarray, seed: int, folder: str, number:
     with open(path, "wb") as f:
         keys[by_order].tofile(f)
         counts[by_order].tofile(f)
-    return _Run(path, len(keys), _grid_cuts(order[by_order]))
+    return _Run(path, _grid_cuts(order[by_order]))
 
 
 def _merge(runs: list[_Run], files: tuple[str, str, str], words: int, scale: int,
-           memory: float, seed: int) -> int:
+           memory: float, seed: int) -> tuple[int, int]:
     """Merge the runs into the three record files, a span of grid slices at a time (one
     file open at a time), the counts of a pair summed; return the number of records and
     of those pairing a word with itself."""

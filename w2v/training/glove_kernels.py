@@ -17,12 +17,21 @@ import math
 import numpy as np
 
 from ..jit import kernel
-from .kernels import _sentence_of, prefetch_row
+from .kernels import _GOLDEN, _sentence_of, prefetch_row
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 # The training step: Stanford's fastmath choice, minus the flags that would let the
 # compiler assume no NaN or infinity (the guard against them must stay).
 _FAST = {"nsz", "arcp", "contract", "afn", "reassoc"}
+
+
+@kernel(inline=True)
+def _shift_for(slots):
+    """The shift that leaves log2(slots) top bits of a 64-bit product: a key's slot
+    is (key * golden ratio) >> shift (Fibonacci hashing; slots a power of two)."""
+    bits = 0
+    while (1 << bits) < slots:
+        bits += 1
+    return np.uint64(64 - bits)
 
 
 @kernel
@@ -33,10 +42,7 @@ def count_pairs(ids, starts, begin, end, window, units, words, row_start, row_en
     a whole position, once the hash table holds ``limit`` keys; returns (the position
     to go on from, the keys held)."""
     dense_rows = len(row_start)
-    bits = 0
-    while (1 << bits) < len(keys):  # len(keys) is a power of two
-        bits += 1
-    shift = np.uint64(64 - bits)
+    shift = _shift_for(len(keys))
     mask = len(keys) - 1
     sentence_end = starts[_sentence_of(starts, begin) + 1] if begin < end else end
     p = begin
@@ -75,10 +81,7 @@ def count_pairs(ids, starts, begin, end, window, units, words, row_start, row_en
 @kernel
 def rehash(keys, counts, new_keys, new_counts):
     """Insert the pairs of one hash table into another, larger and empty."""
-    bits = 0
-    while (1 << bits) < len(new_keys):
-        bits += 1
-    shift = np.uint64(64 - bits)
+    shift = _shift_for(len(new_keys))
     mask = len(new_keys) - 1
     for old in range(len(keys)):
         key = keys[old]
