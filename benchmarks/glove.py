@@ -107,6 +107,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1,
                         help="rounds of every system, alternating; round k uses seed k")
+    parser.add_argument("--seeds", type=int, nargs="+",
+                        help="the rounds' seeds instead [1 .. --rounds]")
     parser.add_argument("--same-vectors", action="store_true",
                         help="only check that --memory 0.25 gives the default's vectors")
     args = parser.parse_args()
@@ -119,7 +121,7 @@ def main() -> None:
             return
         print("| system | seed | analogy | semantic | syntactic | WS353 | time | peak RSS |")
         print("|---|---|---|---|---|---|---|---|")
-        for seed in range(1, args.rounds + 1):
+        for seed in args.seeds or range(1, args.rounds + 1):
             for system in args.systems:
                 if system == "Stanford":
                     run, path = stanford(build, args.corpus, tmp, seed, args.threads)

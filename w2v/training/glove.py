@@ -80,18 +80,21 @@ def train_glove(corpus: Corpus, config: GloveConfig | None = None,
     if before_training is not None:
         before_training(vocab)
     report = on_progress or (lambda progress: None)
-    words = len(vocab)
+    words, positions = len(vocab), encoded.words
+    corpus_metadata = {"source": describe(corpus), "tokens": encoded.raw_tokens,
+                       "long_tokens_dropped": encoded.long_tokens, "words": positions,
+                       "sentences": len(encoded.sentence_starts) - 1, "vocabulary": words}
 
     def counting(progress: cooccur.CountProgress) -> None:
         report(GloveProgress("count", progress.positions_done, progress.positions_total,
-                             vocab_size=words, corpus_words=encoded.words,
+                             vocab_size=words, corpus_words=positions,
                              spilled_runs=progress.spilled_runs))
 
-    report(GloveProgress("count", 0, encoded.words, vocab_size=words,
-                         corpus_words=encoded.words))
+    report(GloveProgress("count", 0, positions, vocab_size=words, corpus_words=positions))
     with cooccur.count(encoded.ids, encoded.sentence_starts, words, config.window,
                        config.memory * 2**30, config.seed, config.temp_dir,
                        counting) as records:
+        del encoded  # counted: training needs only the records
         weights, gradsq = initial_weights(words, config)
         costs, skipped = train_epochs(records, weights, gradsq, config, report)
     vectors = weights[:words, :config.dim]
@@ -99,9 +102,7 @@ def train_glove(corpus: Corpus, config: GloveConfig | None = None,
         vectors = vectors + weights[words:, :config.dim]
     metadata = {
         "config": {"arch": "glove", **asdict(config)},
-        "corpus": {"source": describe(corpus), "tokens": encoded.raw_tokens,
-                   "long_tokens_dropped": encoded.long_tokens, "words": encoded.words,
-                   "sentences": len(encoded.sentence_starts) - 1, "vocabulary": words},
+        "corpus": corpus_metadata,
         "cooccurrences": {"terms": records.terms, "records": records.records,
                           "spilled_runs": records.spilled_runs},
         "training": {"epoch_costs": [round(c, 6) for c in costs], "terms_skipped": skipped},
@@ -154,6 +155,7 @@ def train_epochs(records: cooccur.Cooccurrences, weights: np.ndarray, gradsq: np
                                                         weights, gradsq, words, *constants)
             finished.put((len(rows), 2 * len(rows) - int(np.count_nonzero(rows == cols)),
                           cost, skipped))
+            del rows, cols, values  # before the next step's are read, not after
 
     costs, skipped, done = [], 0, 0
     with ThreadPoolExecutor(workers) as pool:
