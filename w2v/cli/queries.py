@@ -222,7 +222,13 @@ def classes_command(model: str | None, k: int, iterations: int, output: str | No
 @friendly_errors
 def info_command(model: str | None, as_json: bool) -> None:
     """Describe a vector file from its header: format, vocabulary size, dimensions, and
-    for native .w2v files the training settings and corpus statistics."""
+    for native .w2v files the training settings and corpus statistics; or an encoded
+    corpus (w2v encode): its words, tokens, settings and sources."""
+    from ..text import encoded
+
+    if model and encoded.is_encoded(model):
+        _describe_encoded(model, as_json)
+        return
     facts = formats.describe(model or default_model())
     if as_json:
         click.echo(json.dumps(facts, indent=1))
@@ -275,5 +281,30 @@ def info_command(model: str | None, as_json: bool) -> None:
                                f"{number(corpus, 'sentences')} sentences"))
     if "trained" in meta:
         rows.append(("trained", str(meta["trained"])))
+    for key, value in rows:
+        click.echo(f"{key:<15} {value}")
+
+
+def _describe_encoded(path: str, as_json: bool) -> None:
+    from ..text import encoded
+
+    read = encoded.read(path)
+    corpus = read.corpus
+    facts = {"file": path, "bytes": os.path.getsize(path), "format": "w2vc",
+             "words": len(read.vocab), "tokens": int(corpus.words),
+             "sentences": len(corpus.sentence_starts) - 1, "raw_tokens": corpus.raw_tokens,
+             "settings": read.settings, "sources": read.sources}
+    if as_json:
+        click.echo(json.dumps(facts, indent=1))
+        return
+    rows = [("file", f"{path} ({facts['bytes'] / 1e6:,.1f} MB)"),
+            ("format", "w2v encoded corpus (train on it with w2v train)"),
+            ("words", f"{facts['words']:,}"),
+            ("tokens", f"{facts['tokens']:,} in {facts['sentences']:,} sentences "
+                       f"({facts['raw_tokens']:,} read)"),
+            ("encoded with", ", ".join(f"{k.replace('_', '-')} {v}"
+                                       for k, v in read.settings.items()))]
+    rows += [("source", f"{s['path']}" + (f" ({s['bytes']:,} bytes, sha256 {s['sha256']})"
+                                          if "sha256" in s else "")) for s in read.sources]
     for key, value in rows:
         click.echo(f"{key:<15} {value}")

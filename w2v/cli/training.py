@@ -15,6 +15,7 @@ from ..config import GLOVE_OUTPUTS, MAX_TOKEN_BYTES, GloveConfig, TrainConfig
 from ..errors import W2VError
 from ..tools import evaluate
 from ..vectors import KeyedVectors, formats
+from ..version import __version__
 from .common import (
     DEFAULT_MODEL,
     DEFAULTS,
@@ -334,6 +335,65 @@ def vocab_command(corpus: str, output: str | None, **options) -> None:
     click.echo(f"</s> {sentences}")
     for word, count in zip(vocabulary.words, vocabulary.counts.tolist()):
         click.echo(f"{word} {count}")
+
+
+@cli.command("encode")
+@click.argument("corpus", nargs=-1, required=True, metavar="CORPUS...")
+@click.option("-o", "--output", metavar="FILE", required=True,
+              help="The encoded corpus to write (.w2vc by custom).")
+@vocabulary_options
+@click.option("--threads", type=int, default=None,
+              help="Reader threads [default: every core].")
+@friendly_errors
+def encode_command(corpus: tuple[str, ...], output: str, threads: int | None,
+                   **options) -> None:
+    """Run the vocabulary pass over CORPUS once and write FILE: the words and their
+    counts, the corpus as word ids, the settings that shaped them and a checksum of each
+    source. w2v train FILE then trains with no tokenising; a larger --min-count there
+    drops the rarer words' tokens, as encoding with it would.
+
+    Several files, and quoted globs ('shards/*.txt.gz', its files sorted), are read as
+    one corpus in the order given, each file ending a line."""
+    from ..text import encoded
+    from ..text.corpus import Files
+    from ..text.vocab import build
+
+    config = TrainConfig(**options, threads=threads)  # checks the values
+    outputs.check_output_path(output)
+    paths = _expand(corpus)
+    if "-" in paths and len(paths) > 1:
+        raise click.UsageError("standard input ('-') can only be read alone")
+    if os.path.exists(output) and any(p != "-" and os.path.exists(p)
+                                      and os.path.samefile(p, output) for p in paths):
+        raise click.UsageError(f"{output} is one of the corpus files")
+    vocabulary, corpus_ids = build(paths[0] if len(paths) == 1 else Files(paths),
+                                   config.min_count, config.max_vocab, config.lowercase,
+                                   config.max_final_vocab, threads=config.workers,
+                                   tokenizer=config.tokenizer)
+    _report_long_tokens(corpus_ids.long_tokens)
+    sources = [encoded.source_of(path) for path in paths]
+    encoded.write(output, vocabulary, corpus_ids, dataclasses.asdict(config), sources,
+                  __version__)
+    click.echo(f"wrote {output}: {len(vocabulary):,} words, {corpus_ids.words:,} tokens in "
+               f"{len(corpus_ids.sentence_starts) - 1:,} sentences, from "
+               f"{len(paths):,} file{'s' if len(paths) > 1 else ''}", err=True)
+
+
+def _expand(patterns: tuple[str, ...]) -> list[str]:
+    """Paths, with each argument that names no file but holds a glob's wildcards
+    replaced by the files it matches, sorted."""
+    import glob
+
+    paths: list[str] = []
+    for pattern in patterns:
+        if pattern == "-" or os.path.exists(pattern) or not glob.has_magic(pattern):
+            paths.append(pattern)
+            continue
+        matches = sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
+        if not matches:
+            raise click.UsageError(f"no file matches {pattern}")
+        paths.extend(matches)
+    return paths
 
 
 class _ProgressBar:

@@ -1,7 +1,8 @@
 """Reading a corpus: its bytes, in blocks that never split a token.
 
 A corpus is a path (``.gz``, ``.bz2`` and ``.xz`` are decompressed by suffix), ``"-"`` for
-standard input, or, from Python, an iterable of sentences (each a list of strings).
+standard input, several paths read as one (``Files``: each file ends a line), or, from
+Python, an iterable of sentences (each a list of strings).
 
 Each line (ended by LF) is a sentence; tokens are separated by whitespace: every
 character Python's ``str.split()`` splits on, ASCII's and Unicode's (``scan.space_bytes``
@@ -35,11 +36,20 @@ PARALLEL_BYTES = 1 << 23  # plain files this large are read by several threads (
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
-Corpus = Union[str, "os.PathLike[str]", Iterable[Iterable[str]]]
+
+
+class Files(tuple):
+    """Several files read as one corpus, one after the other; each file ends a line."""
+
+
+Corpus = Union[str, "os.PathLike[str]", Files, Iterable[Iterable[str]]]
 
 
 def describe(corpus: Corpus) -> str:
     """A short name of the corpus for messages."""
+    if isinstance(corpus, Files):
+        return os.fspath(corpus[0]) if len(corpus) == 1 else \
+            f"{os.fspath(corpus[0])} and {len(corpus) - 1:,} more files"
     if corpus == "-":
         return "standard input"
     if isinstance(corpus, (str, os.PathLike)):
@@ -49,6 +59,8 @@ def describe(corpus: Corpus) -> str:
 
 def size_hint(corpus: Corpus) -> int:
     """The corpus size in bytes when cheaply known (a plain file), else 0."""
+    if isinstance(corpus, Files):
+        return sum(size_hint(path) for path in corpus)
     if isinstance(corpus, (str, os.PathLike)) and corpus != "-" \
             and os.path.splitext(os.fspath(corpus))[1].lower() not in _OPENERS:
         try:
@@ -56,6 +68,17 @@ def size_hint(corpus: Corpus) -> int:
         except OSError:
             return 0
     return 0
+
+
+def pieces(corpus: Corpus, parts: int) -> list[tuple[Corpus, tuple[int, int] | None]]:
+    """The corpus cut into at most ``parts`` pieces to read side by side, in order, each
+    (a corpus, a byte range of it or None for all of it), for ``text_blocks``: a large
+    plain file into ``stretches``; several files (``Files``) into runs of whole files of
+    about equal size."""
+    if isinstance(corpus, Files) and len(corpus) > 1:
+        return [(Files(run), None) for run in _runs(corpus, parts)]
+    single = corpus[0] if isinstance(corpus, Files) else corpus
+    return [(single, stretch) for stretch in stretches(single, parts)]
 
 
 def stretches(corpus: Corpus, parts: int) -> list[tuple[int, int] | None]:
@@ -78,13 +101,34 @@ def stretches(corpus: Corpus, parts: int) -> list[tuple[int, int] | None]:
     return list(zip(cuts[:-1], cuts[1:]))
 
 
+def _runs(files: Files, parts: int) -> list[list]:
+    """``files`` cut into at most ``parts`` runs of consecutive files of about equal size
+    on disk: each file goes to the run its middle byte falls in."""
+    sizes = np.array([_bytes(path) for path in files], dtype=np.float64) + 1
+    middles = np.cumsum(sizes) - sizes / 2
+    run = np.minimum((middles / sizes.sum() * parts).astype(np.int64), parts - 1)
+    return [[files[i] for i in np.flatnonzero(run == r)] for r in np.unique(run)]
+
+
+def _bytes(path) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def text_blocks(corpus: Corpus, block_bytes: int = BLOCK_BYTES,
                 stretch: tuple[int, int] | None = None) -> Iterator[np.ndarray]:
     """The corpus bytes as uint8 arrays of about ``block_bytes``, each cut just after a
     whitespace character (but the last), so no token spans two blocks; a line may. A
     block is a view of a reused buffer: it is valid until the next one is asked for.
     With a ``stretch`` (from ``stretches``), only those bytes of the file. A byte-order
-    mark at the start of the text is left out."""
+    mark at the start of the text is left out (of every file's, for ``Files``)."""
+    if isinstance(corpus, Files):
+        for path in corpus:
+            yield from text_blocks(path, block_bytes)
+            yield np.frombuffer(b"\n", dtype=np.uint8)  # a file's last line ends with it
+        return
     if not isinstance(corpus, (str, os.PathLike)):
         for chunk in _sentence_chunks(corpus):
             yield np.frombuffer(chunk, dtype=np.uint8)

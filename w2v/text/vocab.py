@@ -14,6 +14,7 @@ with ``lowercase``, lowercase) to the same word are merged and their counts adde
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ from ..errors import CorpusError, VocabularyError
 from ..outputs import atomic_write
 from ..vectors.keyed import first_positions
 from . import scan, tokenizers
-from .corpus import Corpus, describe, size_hint, stretches, text_blocks
+from .corpus import Corpus, describe, pieces, size_hint, text_blocks
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     and lowercases. ``lines`` keeps track of lines (documents) too; ``transform``
     rewrites each block of text in place before it is tokenised (see ``read_tokens``).
     """
+    from . import encoded as encoded_files  # it reads Vocabulary and EncodedCorpus from here
+
+    if encoded_files.is_encoded(corpus):
+        return _from_encoded(corpus, min_count, max_vocab, lowercase, max_final_vocab, known,
+                             extend, tokenizer, lines, transform)
     steps = [step for step in (transform, tokenizers.cleaner(tokenizer)) if step is not None]
     lowercase = lowercase or tokenizer == "simple"
 
@@ -164,6 +170,28 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
                                 if lines else None, line_tokens=line_tokens)
 
 
+def _from_encoded(path, min_count, max_vocab, lowercase, max_final_vocab, known, extend,
+                  tokenizer, lines, transform) -> tuple[Vocabulary, EncodedCorpus]:
+    """``build`` for an encoded corpus (``text.encoded``): its words and ids, the settings
+    checked against those that shaped them."""
+    from . import encoded as encoded_files
+
+    for given, what in ((known, "a vocabulary file"), (extend, "continued training"),
+                        (lines, "documents"), (transform, "phrases")):
+        if given:
+            raise CorpusError(f"{path} is an encoded corpus, which {what} cannot read yet: "
+                              "give the text instead")
+    encoded = encoded_files.read(os.fspath(path))
+    settings = encoded.settings
+    if (lowercase or tokenizer == "simple") and not (settings["lowercase"]
+                                                    or settings["tokenizer"] == "simple"):
+        raise CorpusError(f"{path} was encoded without --lowercase: encode it again with it")
+    if tokenizer != "whitespace" and tokenizer != settings["tokenizer"]:
+        raise CorpusError(f"{path} was encoded with --tokenizer {settings['tokenizer']}: "
+                          f"encode it again with --tokenizer {tokenizer}")
+    return encoded_files.select(encoded, min_count, max_vocab, max_final_vocab)
+
+
 def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
                 threads: int = 1, max_token_bytes: int = 0,
                 transform: Callable[[np.ndarray], object] | None = None
@@ -174,8 +202,8 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
     ``max_token_bytes`` bytes (when above 0) are left out and counted. Raises
     ``CorpusError`` when the corpus has no words.
 
-    With ``threads`` > 1, a large plain file is cut into that many stretches
-    (``corpus.stretches``), each tokenised by a thread of its own into a table of its
+    With ``threads`` > 1, a large plain file (or several files) is cut into that many
+    pieces (``corpus.pieces``), each tokenised by a thread of its own into a table of its
     own; the tables are then merged in corpus order, so the ids are the same as one
     thread's. ``transform(block)`` rewrites each block in place first (a tokeniser's
     clean-up, ``text.tokenizers``); a transform that keeps state from block to block
@@ -183,15 +211,17 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
     reading = threading.Lock()
     stopping = threading.Event()  # set when the caller's thread is interrupted
 
-    def scan_stretch(stretch: tuple[int, int] | None) -> tuple[Scanner, np.ndarray]:
+    def scan_stretch(part: tuple[int, tuple[Corpus, tuple[int, int] | None]]
+                     ) -> tuple[Scanner, np.ndarray]:
         # English text averages about 6 bytes a token with its space; a denser corpus
         # just makes ``ids`` grow once or twice. The first stretch's scanner takes in
         # the others' ids, so its room is the whole file's (unwritten pages cost nothing).
-        first = stretch is None or stretch[0] == 0
-        size = size_hint(corpus) if first else stretch[1] - stretch[0]
+        index, (source, stretch) = part
+        size = size_hint(corpus) if index == 0 else \
+            stretch[1] - stretch[0] if stretch is not None else size_hint(source)
         scanner = Scanner(tokens_hint=size // 5 + 1, max_token_bytes=max_token_bytes)
         line_ends = [np.empty(0, np.int64)]
-        for block in text_blocks(corpus, stretch=stretch):
+        for block in text_blocks(source, stretch=stretch):
             if stopping.is_set():
                 break
             if transform is not None:
@@ -204,7 +234,7 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
                     on_block(len(block))
         return scanner, np.concatenate(line_ends)
 
-    parts = stretches(corpus, threads)
+    parts = list(enumerate(pieces(corpus, threads)))
     if len(parts) == 1:
         scanner, line_ends = scan_stretch(parts[0])
     else:

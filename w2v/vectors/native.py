@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,6 +105,13 @@ def write(out, model: ModelData, version: str) -> None:
         blobs["doc_tags"] = b"".join(t.encode("utf-8", "surrogateescape") + b"\n" for t in tags)
         header["format_version"] = DOCS_FORMAT_VERSION
         header["documents"] = len(tags)
+    write_container(out, header, blobs)
+
+
+def write_container(out, header: dict, blobs: dict[str, bytes | np.ndarray]) -> None:
+    """MAGIC, the JSON ``header`` with a "sections" entry added, and ``blobs`` (bytes or
+    contiguous arrays), each at a multiple of 64 bytes: the layout of every w2v binary
+    file (a model here; an encoded corpus, ``text.encoded``)."""
     # The header's length depends on the offsets it holds: place the sections after a
     # draft whose offsets take the most digits; the real header is no longer, and zero
     # bytes fill the gap up to the first section.
@@ -112,6 +120,7 @@ def write(out, model: ModelData, version: str) -> None:
     draft = json.dumps({**header, "sections": {k: {"offset": 2**62, "bytes": v}
                                                for k, v in sizes.items()}}).encode()
     offset = _aligned(16 + len(draft))
+    header = {**header, "sections": {}}
     for name, size in sizes.items():
         header["sections"][name] = {"offset": offset, "bytes": size}
         offset = _aligned(offset + size)
@@ -126,24 +135,60 @@ def write(out, model: ModelData, version: str) -> None:
         written = at + sizes[name]
 
 
-def read_header(path: str) -> dict:
-    """The checked JSON header of a native file (reads nothing else)."""
+def read_container(path: str, corrupt: Callable[[str, str], Exception]) -> tuple[dict, int]:
+    """The JSON header of a w2v binary file, and the file's size; ``corrupt(path,
+    why)`` makes the error raised when it is not one."""
     size = os.path.getsize(path)
     with open(path, "rb") as f:
         head = f.read(16)
         if len(head) < 16 or head[:8] != MAGIC:
-            raise _corrupt(path, "it does not start with the w2v magic bytes")
+            raise corrupt(path, "it does not start with the w2v magic bytes")
         (length,) = struct.unpack("<Q", head[8:])
         if length > min(_MAX_HEADER, size - 16):
-            raise _corrupt(path, f"its header claims {length:,} bytes, the file has "
-                                 f"{size:,} (truncated?)")
+            raise corrupt(path, f"its header claims {length:,} bytes, the file has "
+                                f"{size:,} (truncated?)")
         try:
             header = json.loads(f.read(length).decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise _corrupt(path, "its header is not valid JSON") from None
+            raise corrupt(path, "its header is not valid JSON") from None
         except (ValueError, RecursionError):  # a number of 4,300+ digits, deep nesting
-            raise _corrupt(path, "its header holds JSON too large or too deeply nested "
-                                 "to read") from None
+            raise corrupt(path, "its header holds JSON too large or too deeply nested "
+                                "to read") from None
+    if not isinstance(header, dict):
+        raise corrupt(path, "its header is not a JSON object")
+    return header, size
+
+
+def check_sections(path: str, sections: dict, expected: dict[str, int],
+                   least: dict[str, int], size: int,
+                   corrupt: Callable[[str, str], Exception]) -> None:
+    """Every section is named in ``expected`` (its exact size) or ``least`` (its least
+    size), lies within the file's ``size`` bytes, and overlaps no other."""
+    spans = []
+    for name, section in sections.items():
+        if name not in (*expected, *least) or not isinstance(section, dict):
+            raise corrupt(path, f"its header lists an unknown section {name!r}")
+        offset, length = section.get("offset"), section.get("bytes")
+        if not (_whole(offset) and _whole(length)) or offset < 16:
+            raise corrupt(path, f"its {name} section has no valid offset and size")
+        if name in expected and length != expected[name]:
+            raise corrupt(path, f"its {name} section has {length:,} bytes where its header's "
+                                f"sizes need {expected[name]:,}")
+        if name in least and length < least[name]:
+            raise corrupt(path, f"its {name} section is too small for what its header "
+                                "declares")
+        if offset + length > size:
+            raise corrupt(path, f"its {name} section ends at byte {offset + length:,}, past "
+                                f"the end of the file ({size:,} bytes; truncated?)")
+        spans.append((offset, offset + length))
+    spans.sort()
+    if any(a_end > b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])):
+        raise corrupt(path, "its sections overlap")
+
+
+def read_header(path: str) -> dict:
+    """The checked JSON header of a native file (reads nothing else)."""
+    header, size = read_container(path, _corrupt)
     _check_header(path, header, size)
     return header
 
@@ -199,8 +244,11 @@ def _map(path: str, offset: int, rows: int, dim: int) -> np.ndarray:
     return np.memmap(path, dtype="<f4", mode="r", offset=offset, shape=(rows, dim))
 
 
-def _check_header(path: str, header: object, size: int) -> None:
-    if not isinstance(header, dict) or header.get("format") != "w2v":
+def _check_header(path: str, header: dict, size: int) -> None:
+    if header.get("format") == "w2vc":
+        raise ModelFileError(f"{path} is an encoded corpus (from w2v encode), not a model: "
+                             "train on it with w2v train")
+    if header.get("format") != "w2v":
         raise _corrupt(path, "its header does not describe a w2v model")
     version = header.get("format_version")
     if version not in (FORMAT_VERSION, SUBWORD_FORMAT_VERSION, DOCS_FORMAT_VERSION):
@@ -236,25 +284,8 @@ def _check_header(path: str, header: object, size: int) -> None:
                                  "invalid")
         expected["ngram_vectors"] = 4 * sub["ngrams"] * dim
         expected["ngram_buckets"] = 8 * sub["ngrams"]
-    spans = []
-    for name, section in sections.items():
-        if name not in (*expected, "vocab", "doc_tags") or not isinstance(section, dict):
-            raise _corrupt(path, f"its header lists an unknown section {name!r}")
-        offset, length = section.get("offset"), section.get("bytes")
-        if not (_whole(offset) and _whole(length)) or offset < 16:
-            raise _corrupt(path, f"its {name} section has no valid offset and size")
-        if name in expected and length != expected[name]:
-            raise _corrupt(path, f"its {name} section has {length:,} bytes; {n:,} words of "
-                                 f"{dim:,} dimensions need {expected[name]:,}")
-        if name == "vocab" and length < 2 * n:
-            raise _corrupt(path, f"its vocabulary section is too small for {n:,} words")
-        if offset + length > size:
-            raise _corrupt(path, f"its {name} section ends at byte {offset + length:,}, past "
-                                 f"the end of the file ({size:,} bytes; truncated?)")
-        spans.append((offset, offset + length))
-    spans.sort()
-    if any(a_end > b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])):
-        raise _corrupt(path, "its sections overlap")
+    least = {"vocab": 2 * n, "doc_tags": 0}
+    check_sections(path, sections, expected, least, size, _corrupt)
     if not isinstance(header.get("metadata", {}), dict):
         raise _corrupt(path, "its metadata is not a JSON object")
 

@@ -1,0 +1,171 @@
+"""Encoded corpora (``w2v encode``, ``text.encoded``): written once, trained from as text."""
+
+import gzip
+import hashlib
+import json
+import os
+import struct
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from w2v.cli import cli
+from w2v.config import GloveConfig, TrainConfig
+from w2v.errors import CorpusError
+from w2v.text import corpus, encoded, vocab
+from w2v.text.corpus import Files
+from w2v.training.glove import train_glove
+from w2v.training.word2vec import train
+
+
+@pytest.fixture(scope="module")
+def text(tmp_path_factory):
+    """Lines of Zipf-distributed words, some lines made of rare words alone (they vanish
+    at a higher min-count), the last line without a line end."""
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(400)]
+    lines = []
+    for n in range(300):
+        if n % 25 == 0:
+            lines.append(f"rare{n} rare{n + 1}")
+        else:
+            ranks = np.minimum(rng.zipf(1.3, rng.integers(1, 40)), 400) - 1
+            lines.append(" ".join(words[r] for r in ranks))
+    path = tmp_path_factory.mktemp("enc") / "corpus.txt"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def _run(args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result
+
+
+def _ok(args):
+    result = _run(args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _same_corpus(a, b):
+    (va, ea), (vb, eb) = a, b
+    assert va.words == vb.words and va.counts.tolist() == vb.counts.tolist()
+    assert ea.ids.tolist() == eb.ids.tolist()
+    assert ea.sentence_starts.tolist() == eb.sentence_starts.tolist()
+    assert ea.raw_tokens == eb.raw_tokens
+
+
+def test_encode_writes_the_vocabulary_pass_and_its_settings(text, tmp_path):
+    out = tmp_path / "c.w2vc"
+    _ok(["encode", text, "-o", out, "--min-count", "2"])
+    read = encoded.read(str(out))
+    _same_corpus((read.vocab, read.corpus), vocab.build(text, 2))
+    assert read.settings["min_count"] == 2 and read.settings["lowercase"] is False
+    assert read.settings["tokenizer"] == "whitespace"
+    (source,) = read.sources
+    assert source["sha256"] == hashlib.sha256(text.read_bytes()).hexdigest()
+    assert source["bytes"] == text.stat().st_size
+    assert isinstance(read.corpus.ids, np.memmap)  # mapped, not read
+
+
+@pytest.mark.parametrize("min_count,max_vocab", [(2, None), (3, None), (9, None), (2, 50)])
+def test_a_larger_min_count_or_a_max_vocab_filters_as_encoding_with_them(text, tmp_path,
+                                                                            min_count,
+                                                                            max_vocab):
+    out = tmp_path / "c.w2vc"
+    _ok(["encode", text, "-o", out, "--min-count", "2"])
+    _same_corpus(vocab.build(out, min_count, max_vocab), vocab.build(text, min_count, max_vocab))
+
+
+def test_word2vec_trains_the_same_vectors_from_the_encoding(text, tmp_path):
+    out = tmp_path / "c.w2vc"
+    _ok(["encode", text, "-o", out, "--min-count", "1"])
+    for min_count in (1, 4):
+        config = TrainConfig(dim=16, min_count=min_count, epochs=2, threads=1, seed=3)
+        a, b = train(text, config), train(out, config)
+        assert a.words == b.words
+        np.testing.assert_array_equal(np.asarray(a.vectors), np.asarray(b.vectors))
+
+
+def test_glove_trains_the_same_vectors_from_the_encoding(text, tmp_path):
+    out = tmp_path / "c.w2vc"
+    _ok(["encode", text, "-o", out, "--min-count", "1"])
+    config = GloveConfig(dim=16, window=5, min_count=2, epochs=3, threads=1, seed=3)
+    a, b = train_glove(text, config), train_glove(out, config)
+    assert a.words == b.words
+    np.testing.assert_array_equal(np.asarray(a.vectors), np.asarray(b.vectors))
+
+
+def test_cli_trains_from_the_encoding(text, tmp_path):
+    out = tmp_path / "c.w2vc"
+    _ok(["encode", text, "-o", out])
+    fast = ["--dim", "8", "--epochs", "1", "--threads", "1", "-q"]
+    _ok(["train", out, "-o", tmp_path / "a.txt", *fast])
+    _ok(["train", text, "-o", tmp_path / "b.txt", *fast])
+    assert (tmp_path / "a.txt").read_text() == (tmp_path / "b.txt").read_text()
+    facts = json.loads(_ok(["info", out, "--json"]).output)
+    assert facts["format"] == "w2vc" and facts["words"] == len(vocab.build(text, 5)[0])
+    assert "encoded corpus" in _ok(["info", out]).output
+
+
+def test_several_files_and_globs_read_as_one_corpus(text, tmp_path):
+    lines = text.read_text().split("\n")
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    (shards / "a.txt").write_text("\n".join(lines[:100]))  # no line end: the file ends it
+    with gzip.open(shards / "b.txt.gz", "wt") as f:
+        f.write("\n".join(lines[100:200]) + "\n")
+    (shards / "c.txt").write_text("\n".join(lines[200:]) + "\n")
+    out = tmp_path / "c.w2vc"
+    _ok(["encode", f"{shards}/*.txt*", "-o", out, "--min-count", "2", "--threads", "1"])
+    read = encoded.read(str(out))
+    _same_corpus((read.vocab, read.corpus), vocab.build(text, 2))
+    assert [os.path.basename(s["path"]) for s in read.sources] == ["a.txt", "b.txt.gz",
+                                                                   "c.txt"]
+    files = Files(sorted(str(p) for p in shards.iterdir()))
+    with pytest.MonkeyPatch.context() as patch:  # readers in threads, a run of files each
+        patch.setattr(corpus, "PARALLEL_BYTES", 1)
+        assert len(corpus.pieces(files, 2)) == 2 and len(corpus.pieces(files, 9)) == 3
+        _same_corpus(vocab.build(files, 2, threads=2), vocab.build(text, 2))
+        _same_corpus(vocab.build(files, 2, threads=3), vocab.build(text, 2))
+
+
+def test_bad_requests_get_one_line_and_write_nothing(text, tmp_path):
+    out = tmp_path / "c.w2vc"
+    result = _run(["encode", f"{tmp_path}/nothing/*.txt", "-o", out])
+    assert result.exit_code != 0 and "no file matches" in result.output
+    result = _run(["encode", tmp_path / "missing.txt", "-o", out])
+    assert result.exit_code != 0 and "corpus not found" in result.output
+    assert not out.exists() and os.listdir(tmp_path) == []
+    _ok(["encode", text, "-o", out, "--min-count", "3"])
+    for args, message in [(["--min-count", "2"], "encoded with --min-count 3"),
+                          (["--lowercase"], "encoded without --lowercase"),
+                          (["--tokenizer", "simple"], "encoded without --lowercase")]:
+        result = _run(["train", out, "-o", tmp_path / "v.w2v", *args])
+        assert result.exit_code != 0 and message in result.output
+        assert "Traceback" not in result.output and not (tmp_path / "v.w2v").exists()
+    result = _run(["similar", "w1", "-m", out])
+    assert result.exit_code != 0 and "is an encoded corpus" in result.output
+    result = _run(["encode", text, "-o", text])
+    assert result.exit_code != 0 and "is one of the corpus files" in result.output
+
+
+def test_a_damaged_encoding_is_refused_naming_the_file(text, tmp_path):
+    out = tmp_path / "c.w2vc"
+    _ok(["encode", text, "-o", out])
+    data = out.read_bytes()
+    cut = tmp_path / "cut.w2vc"
+    cut.write_bytes(data[:-100])
+    with pytest.raises(CorpusError, match="cut.w2vc is not a valid encoded corpus.*past the end"):
+        encoded.read(str(cut))
+    (length,) = struct.unpack("<Q", data[8:16])
+    header = json.loads(data[16:16 + length])
+    header["tokens"] += 1
+    bad = json.dumps(header).encode()
+    assert len(bad) <= length
+    forged = tmp_path / "forged.w2vc"
+    forged.write_bytes(data[:8] + struct.pack("<Q", len(bad)) + bad
+                       + b" " * (length - len(bad)) + data[16 + length:])
+    with pytest.raises(CorpusError, match="forged.w2vc is not a valid encoded corpus"):
+        vocab.build(forged, 5)

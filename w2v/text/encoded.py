@@ -1,0 +1,183 @@
+"""Encoded corpora (``.w2vc``): the vocabulary pass done once and kept on disk.
+
+``w2v encode CORPUS -o corpus.w2vc`` writes one; every trainer that reads its corpus
+through ``vocab.build`` takes it in place of text, with no tokenising, so a sweep of
+settings pays for the vocabulary pass once. Training with a larger ``min_count`` (or a
+``max_vocab``) than the encoding's keeps the most frequent words and drops the others'
+tokens, which gives the same ids and sentences as encoding the text with those settings.
+
+The file has the layout of every w2v binary file (``vectors.native``: magic bytes, a
+JSON header, sections at multiples of 64 bytes). Its header holds "format": "w2vc",
+"format_version" 1, "w2v_version", "words" (the vocabulary), "tokens" (the ids),
+"sentences", "settings" (what shaped the ids: min_count, max_vocab, max_final_vocab,
+lowercase, tokenizer), "corpus" (raw_tokens: tokens read; long_tokens: tokens left
+out for length) and "sources" (each file read: its path, size and SHA-256; standard
+input has no checksum). The sections, little-endian:
+
+    "vocab"   the words, UTF-8, each followed by "\\n", most frequent first
+    "counts"  int64 (words): their counts in the corpus
+    "ids"     int32 (tokens): the corpus as word ids, sentence after sentence
+    "starts"  int64 (sentences + 1): where each sentence starts in "ids", then "tokens"
+
+The ids and sentence starts are memory-mapped when read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import CorpusError
+from ..outputs import atomic_write
+from ..vectors import native
+from . import scan
+from .corpus import Corpus
+from .vocab import EncodedCorpus, Vocabulary, final_min_count
+
+FORMAT = "w2vc"
+FORMAT_VERSION = 1
+SETTINGS = ("min_count", "max_vocab", "max_final_vocab", "lowercase", "tokenizer")
+
+
+@dataclass
+class EncodedFile:
+    """An encoded corpus as read: the vocabulary, the corpus (ids and starts mapped from
+    the file), and the settings and sources recorded with them."""
+
+    vocab: Vocabulary
+    corpus: EncodedCorpus
+    settings: dict
+    sources: list[dict]
+
+
+def is_encoded(corpus: Corpus) -> bool:
+    """Is ``corpus`` the path of an encoded corpus (by its contents, not its name)?"""
+    if not isinstance(corpus, (str, os.PathLike)) or corpus == "-" \
+            or not os.path.isfile(corpus) or not native.is_native(os.fspath(corpus)):
+        return False
+    try:
+        header, _ = native.read_container(os.fspath(corpus), _corrupt)
+    except CorpusError:
+        return False
+    return header.get("format") == FORMAT
+
+
+def source_of(path: str) -> dict:
+    """A source file's path, size and SHA-256 (read once more, a megabyte at a time)."""
+    if path == "-":
+        return {"path": "-"}
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return {"path": os.path.abspath(path), "bytes": size, "sha256": digest.hexdigest()}
+
+
+def write(path: str, vocab: Vocabulary, corpus: EncodedCorpus, settings: dict,
+          sources: list[dict], version: str) -> None:
+    """Write an encoded corpus atomically (see the module doc)."""
+    header = {"format": FORMAT, "format_version": FORMAT_VERSION, "w2v_version": version,
+              "words": len(vocab), "tokens": int(corpus.words),
+              "sentences": len(corpus.sentence_starts) - 1,
+              "settings": {key: settings[key] for key in SETTINGS},
+              "corpus": {"raw_tokens": int(corpus.raw_tokens),
+                         "long_tokens": int(corpus.long_tokens)},
+              "sources": sources}
+    blobs = {"vocab": b"".join(w.encode("utf-8", "surrogateescape") + b"\n"
+                               for w in vocab.words),
+             "counts": np.ascontiguousarray(vocab.counts, dtype="<i8"),
+             "ids": np.ascontiguousarray(corpus.ids, dtype="<i4"),
+             "starts": np.ascontiguousarray(corpus.sentence_starts, dtype="<i8")}
+    with atomic_write(path) as out:
+        native.write_container(out, header, blobs)
+
+
+def read(path: str) -> EncodedFile:
+    """Open an encoded corpus: the vocabulary read, the ids and starts memory-mapped."""
+    header, size = native.read_container(path, _corrupt)
+    if header.get("format") != FORMAT:
+        raise _corrupt(path, "its header does not describe an encoded corpus")
+    if header.get("format_version") != FORMAT_VERSION:
+        raise _corrupt(path, f"it has format version {header.get('format_version')!r}; "
+                             f"this w2v reads version {FORMAT_VERSION}")
+    counts = {key: header.get(key) for key in ("words", "tokens", "sentences")}
+    if not all(isinstance(v, int) and v >= 0 for v in counts.values()) \
+            or not isinstance(header.get("settings"), dict) \
+            or not set(SETTINGS) <= set(header["settings"]) \
+            or not isinstance(header.get("corpus"), dict) \
+            or not isinstance(header.get("sources"), list) \
+            or not isinstance(header.get("sections"), dict) \
+            or set(header["sections"]) != {"vocab", "counts", "ids", "starts"}:
+        raise _corrupt(path, "its header lacks the sizes, settings or sections it needs")
+    words, tokens, sentences = counts["words"], counts["tokens"], counts["sentences"]
+    sections = header["sections"]
+    native.check_sections(path, sections, {"counts": 8 * words, "ids": 4 * tokens,
+                                           "starts": 8 * (sentences + 1)},
+                          {"vocab": 2 * words}, size, _corrupt)
+    with open(path, "rb") as f:
+        f.seek(sections["vocab"]["offset"])
+        names = f.read(sections["vocab"]["bytes"]).decode("utf-8", "surrogateescape")
+    names = names.split("\n")
+    if len(names) != words + 1 or names[-1] != "":
+        raise _corrupt(path, f"its vocabulary has {len(names) - 1:,} words, its header "
+                             f"says {words:,}")
+    counts_ = _map(path, sections["counts"], "<i8", words)
+    starts = _map(path, sections["starts"], "<i8", sentences + 1)
+    if sentences and (starts[0] != 0 or starts[-1] != tokens):
+        raise _corrupt(path, "its sentence starts do not span its ids")
+    corpus = EncodedCorpus(ids=_map(path, sections["ids"], "<i4", tokens),
+                           sentence_starts=starts,
+                           raw_tokens=int(header["corpus"].get("raw_tokens", tokens)),
+                           long_tokens=int(header["corpus"].get("long_tokens", 0)))
+    return EncodedFile(Vocabulary(names[:-1], np.array(counts_)), corpus,
+                       header["settings"], header["sources"])
+
+
+def select(encoded: EncodedFile, min_count: int, max_vocab: int | None,
+           max_final_vocab: int | None) -> tuple[Vocabulary, EncodedCorpus]:
+    """The vocabulary and corpus that training with these settings reads: the encoding's
+    own, or, when they keep fewer words, its most frequent words and their tokens alone
+    (sentences left with none are dropped), as encoding the text with them would."""
+    vocab, corpus = encoded.vocab, encoded.corpus
+    least = encoded.settings["min_count"]
+    if min_count < least:
+        raise CorpusError(f"the corpus was encoded with --min-count {least}: its rarer words "
+                          f"are gone; train with --min-count {least} or more, or encode it "
+                          "again")
+    counts = vocab.counts
+    min_count = final_min_count(counts, min_count, max_final_vocab)
+    kept = int(np.count_nonzero(counts >= min_count))  # the words are sorted by count
+    if max_vocab is not None:
+        kept = min(kept, max_vocab)
+    if kept == 0:
+        raise CorpusError(f"no word of the encoded corpus occurs at least {min_count} times "
+                          f"({len(counts):,} words); try a smaller --min-count")
+    if kept == len(vocab):
+        return vocab, corpus
+    ids = np.array(corpus.ids)  # a copy, rewritten in place
+    final_id = np.full(len(vocab), -1, dtype=np.int32)
+    final_id[:kept] = np.arange(kept, dtype=np.int32)
+    starts = np.empty(len(corpus.sentence_starts) + 1, dtype=np.int64)
+    n, n_starts = scan.remap(ids, final_id, corpus.sentence_starts[1:], starts,
+                             np.empty(0, dtype=np.int64))
+    return (Vocabulary(vocab.words[:kept], vocab.counts[:kept]),
+            EncodedCorpus(ids=ids[:n], sentence_starts=starts[:n_starts].copy(),
+                          raw_tokens=corpus.raw_tokens, long_tokens=corpus.long_tokens))
+
+
+def _map(path: str, section: dict, dtype: str, count: int) -> np.ndarray:
+    if count == 0:
+        return np.empty(0, dtype=dtype)
+    return np.memmap(path, dtype=dtype, mode="r", offset=section["offset"], shape=(count,))
+
+
+def _corrupt(path: str, why: str) -> CorpusError:
+    return CorpusError(f"{path} is not a valid encoded corpus: {why}")
