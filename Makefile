@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 W2V := $(BIN)/w2v
 
-.PHONY: install demo test fuzz bench bench-subwords bench-graphs bench-docs bench-glove docs lint clean
+.PHONY: install demo test fuzz bench bench-subwords bench-graphs bench-docs bench-glove bench-encoded docs lint clean
 
 install: $(VENV)/.installed
 
@@ -64,6 +64,12 @@ bench-glove: install
 # needs GNU time and scikit-learn).
 bench-docs: install
 	cd benchmarks && ../$(BIN)/python docs.py --tasks imdb speed lee
+
+# Training from an encoded corpus (w2v encode) against the text and gensim's corpus_file:
+# peak memory and time, three rounds, then the corpus repeated ten times (about 15
+# minutes on two cores; needs GNU time).
+bench-encoded: install
+	cd benchmarks && ../$(BIN)/python encoded.py --scale 10
 
 .venv-pecanpy/bin/pecanpy:
 	$(PYTHON) -m venv .venv-pecanpy

@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import json
+import mmap
 import os
 import struct
 
@@ -66,7 +67,7 @@ def test_encode_writes_the_vocabulary_pass_and_its_settings(text, tmp_path):
     (source,) = read.sources
     assert source["sha256"] == hashlib.sha256(text.read_bytes()).hexdigest()
     assert source["bytes"] == text.stat().st_size
-    assert isinstance(read.corpus.ids, np.memmap)  # mapped, not read
+    assert isinstance(read.corpus.ids.base.obj, mmap.mmap)  # mapped, not read
 
 
 @pytest.mark.parametrize("min_count,max_vocab", [(2, None), (3, None), (9, None), (2, 50)])
@@ -76,6 +77,28 @@ def test_a_larger_min_count_or_a_max_vocab_filters_as_encoding_with_them(text, t
     out = tmp_path / "c.w2vc"
     _ok(["encode", text, "-o", out, "--min-count", "2"])
     _same_corpus(vocab.build(out, min_count, max_vocab), vocab.build(text, min_count, max_vocab))
+
+
+def _resident_file_kb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("RssFile"))
+
+
+def test_released_ids_leave_resident_memory(tmp_path):
+    ids = np.arange(4_000_000, dtype=np.int32) % 1000  # 16 MB of ids
+    path = tmp_path / "big.w2vc"
+    encoded.write(str(path), vocab.Vocabulary([f"w{i}" for i in range(1000)],
+                                              np.full(1000, 4000, dtype=np.int64)),
+                  vocab.EncodedCorpus(ids, np.array([0, len(ids)]), len(ids)),
+                  dict.fromkeys(encoded.SETTINGS), [], "test")
+    corpus_ = encoded.read(str(path)).corpus
+    before = _resident_file_kb()
+    assert int(corpus_.ids.sum(dtype=np.int64)) == int(ids.sum(dtype=np.int64))
+    touched = _resident_file_kb()
+    corpus_.release(0, len(ids))
+    after = _resident_file_kb()
+    assert touched - before > 12_000 and touched - after > 12_000  # KB
+    assert corpus_.ids[123_456] == 456  # read again when used again
 
 
 def test_word2vec_trains_the_same_vectors_from_the_encoding(text, tmp_path):

@@ -37,7 +37,6 @@ _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
 
-
 class Files(tuple):
     """Several files read as one corpus, one after the other; each file ends a line."""
 

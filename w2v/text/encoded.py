@@ -19,12 +19,15 @@ input has no checksum). The sections, little-endian:
     "ids"     int32 (tokens): the corpus as word ids, sentence after sentence
     "starts"  int64 (sentences + 1): where each sentence starts in "ids", then "tokens"
 
-The ids and sentence starts are memory-mapped when read.
+The ids and sentence starts are memory-mapped when read, and training drops the pages
+of ids it is done with (``EncodedCorpus.release``), so resident memory does not grow
+with the corpus.
 """
 
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 from dataclasses import dataclass
 
@@ -129,14 +132,28 @@ def read(path: str) -> EncodedFile:
     if len(names) != words + 1 or names[-1] != "":
         raise _corrupt(path, f"its vocabulary has {len(names) - 1:,} words, its header "
                              f"says {words:,}")
-    counts_ = _map(path, sections["counts"], "<i8", words)
-    starts = _map(path, sections["starts"], "<i8", sentences + 1)
+    with open(path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+    counts_ = _map(mapped, sections["counts"], "<i8", words)
+    starts = _map(mapped, sections["starts"], "<i8", sentences + 1)
     if sentences and (starts[0] != 0 or starts[-1] != tokens):
         raise _corrupt(path, "its sentence starts do not span its ids")
-    corpus = EncodedCorpus(ids=_map(path, sections["ids"], "<i4", tokens),
+    ids_at = sections["ids"]["offset"]
+
+    def release(lo: int, hi: int) -> None:
+        """Drop ids lo..hi-1 from this process's memory (read again from the file, or
+        the page cache, when next used): what has been trained on stops counting in
+        its resident memory."""
+        start = -(-(ids_at + 4 * lo) // mmap.PAGESIZE) * mmap.PAGESIZE
+        end = (ids_at + 4 * hi) // mmap.PAGESIZE * mmap.PAGESIZE
+        if end > start:
+            mapped.madvise(mmap.MADV_DONTNEED, start, end - start)
+
+    corpus = EncodedCorpus(ids=_map(mapped, sections["ids"], "<i4", tokens),
                            sentence_starts=starts,
                            raw_tokens=int(header["corpus"].get("raw_tokens", tokens)),
-                           long_tokens=int(header["corpus"].get("long_tokens", 0)))
+                           long_tokens=int(header["corpus"].get("long_tokens", 0)),
+                           release=release if tokens else None)
     return EncodedFile(Vocabulary(names[:-1], np.array(counts_)), corpus,
                        header["settings"], header["sources"])
 
@@ -173,10 +190,10 @@ def select(encoded: EncodedFile, min_count: int, max_vocab: int | None,
                           raw_tokens=corpus.raw_tokens, long_tokens=corpus.long_tokens))
 
 
-def _map(path: str, section: dict, dtype: str, count: int) -> np.ndarray:
+def _map(mapped: mmap.mmap | None, section: dict, dtype: str, count: int) -> np.ndarray:
     if count == 0:
         return np.empty(0, dtype=dtype)
-    return np.memmap(path, dtype=dtype, mode="r", offset=section["offset"], shape=(count,))
+    return np.frombuffer(mapped, dtype=dtype, count=count, offset=section["offset"])
 
 
 def _corrupt(path: str, why: str) -> CorpusError:

@@ -71,6 +71,9 @@ class EncodedCorpus:
     # line (a last line with no line end counts when it has tokens).
     sentence_lines: np.ndarray | None = None  # int64
     line_tokens: np.ndarray | None = None  # int64
+    # Mapped from a file (``text.encoded``): release(lo, hi) drops ids lo..hi-1 from
+    # memory once trained on; they are read from the file again if used again.
+    release: Callable[[int, int], None] | None = None
 
     @property
     def words(self) -> int:

@@ -230,6 +230,8 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
             subword_kernels.train_range(corpus, span, weights, local.own, local.copied,
                                         tables, settings, np.uint64(seed), local.scratch,
                                         local.subwords)
+        if encoded.release is not None:
+            encoded.release(*span)
         return span[1] - span[0]
 
     def word_vectors() -> np.ndarray:
