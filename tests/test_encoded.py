@@ -6,6 +6,7 @@ import json
 import mmap
 import os
 import struct
+import tempfile
 
 import numpy as np
 import pytest
@@ -99,6 +100,21 @@ def test_released_ids_leave_resident_memory(tmp_path):
     after = _resident_file_kb()
     assert touched - before > 12_000 and touched - after > 12_000  # KB
     assert corpus_.ids[123_456] == 456  # read again when used again
+
+
+def test_a_filter_writes_its_ids_a_chunk_at_a_time_to_a_file_it_maps(text, tmp_path,
+                                                                     monkeypatch):
+    out = tmp_path / "c.w2vc"
+    _ok(["encode", text, "-o", out, "--min-count", "1"])
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    for chunk in (7, 1000, 1 << 22):  # chunks cut sentences anywhere, or none at all
+        monkeypatch.setattr(encoded, "FILTER_IDS", chunk)
+        words, corpus_ = vocab.build(out, 3)
+        _same_corpus((words, corpus_), vocab.build(text, 3))
+        assert isinstance(corpus_.ids.base.obj, mmap.mmap) and corpus_.release is not None
+    assert os.listdir(temp) == []  # the file had no name, and is gone
 
 
 def test_word2vec_trains_the_same_vectors_from_the_encoding(text, tmp_path):

@@ -21,7 +21,7 @@ input has no checksum). The sections, little-endian:
 
 The ids and sentence starts are memory-mapped when read, and training drops the pages
 of ids it is done with (``EncodedCorpus.release``), so resident memory does not grow
-with the corpus.
+with the corpus; a filter writes the ids it keeps to a temporary file and maps that.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from __future__ import annotations
 import hashlib
 import mmap
 import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,12 +38,12 @@ import numpy as np
 from ..errors import CorpusError
 from ..outputs import atomic_write
 from ..vectors import native
-from . import scan
 from .corpus import Corpus
 from .vocab import EncodedCorpus, Vocabulary, final_min_count
 
 FORMAT = "w2vc"
 FORMAT_VERSION = 1
+FILTER_IDS = 1 << 20  # ids filtered at a time (4 MiB)
 SETTINGS = ("min_count", "max_vocab", "max_final_vocab", "lowercase", "tokenizer")
 
 
@@ -138,22 +140,11 @@ def read(path: str) -> EncodedFile:
     starts = _map(mapped, sections["starts"], "<i8", sentences + 1)
     if sentences and (starts[0] != 0 or starts[-1] != tokens):
         raise _corrupt(path, "its sentence starts do not span its ids")
-    ids_at = sections["ids"]["offset"]
-
-    def release(lo: int, hi: int) -> None:
-        """Drop ids lo..hi-1 from this process's memory (read again from the file, or
-        the page cache, when next used): what has been trained on stops counting in
-        its resident memory."""
-        start = -(-(ids_at + 4 * lo) // mmap.PAGESIZE) * mmap.PAGESIZE
-        end = (ids_at + 4 * hi) // mmap.PAGESIZE * mmap.PAGESIZE
-        if end > start:
-            mapped.madvise(mmap.MADV_DONTNEED, start, end - start)
-
-    corpus = EncodedCorpus(ids=_map(mapped, sections["ids"], "<i4", tokens),
-                           sentence_starts=starts,
+    ids, release = _mapped_ids(mapped, sections["ids"]["offset"], tokens)
+    corpus = EncodedCorpus(ids=ids, sentence_starts=starts,
                            raw_tokens=int(header["corpus"].get("raw_tokens", tokens)),
                            long_tokens=int(header["corpus"].get("long_tokens", 0)),
-                           release=release if tokens else None)
+                           release=release)
     return EncodedFile(Vocabulary(names[:-1], np.array(counts_)), corpus,
                        header["settings"], header["sources"])
 
@@ -179,15 +170,53 @@ def select(encoded: EncodedFile, min_count: int, max_vocab: int | None,
                           f"({len(counts):,} words); try a smaller --min-count")
     if kept == len(vocab):
         return vocab, corpus
-    ids = np.array(corpus.ids)  # a copy, rewritten in place
-    final_id = np.full(len(vocab), -1, dtype=np.int32)
-    final_id[:kept] = np.arange(kept, dtype=np.int32)
-    starts = np.empty(len(corpus.sentence_starts) + 1, dtype=np.int64)
-    n, n_starts = scan.remap(ids, final_id, corpus.sentence_starts[1:], starts,
-                             np.empty(0, dtype=np.int64))
-    return (Vocabulary(vocab.words[:kept], vocab.counts[:kept]),
-            EncodedCorpus(ids=ids[:n], sentence_starts=starts[:n_starts].copy(),
-                          raw_tokens=corpus.raw_tokens, long_tokens=corpus.long_tokens))
+    return (Vocabulary(vocab.words[:kept], vocab.counts[:kept]), _filtered(corpus, kept))
+
+
+def _filtered(corpus: EncodedCorpus, kept: int) -> EncodedCorpus:
+    """The ids below ``kept`` alone, and the sentences that still hold some. The ids are
+    filtered FILTER_IDS at a time into an unnamed temporary file (in the system's
+    temporary folder, gone when it is closed) and mapped from it, so that memory grows
+    with the corpus only by 8 bytes a sentence."""
+    ids, starts = corpus.ids, corpus.sentence_starts
+    new_starts = np.empty(len(starts), dtype=np.int64)  # kept ids before each start
+    total = 0
+    with tempfile.TemporaryFile(prefix="w2v-filtered-") as out:
+        for lo in range(0, len(ids), FILTER_IDS):
+            keep = ids[lo:lo + FILTER_IDS] < kept
+            before = np.concatenate(([0], np.cumsum(keep)))
+            first, last = np.searchsorted(starts, [lo, lo + len(keep)])
+            new_starts[first:last] = total + before[starts[first:last] - lo]
+            ids[lo:lo + FILTER_IDS][keep].astype("<i4").tofile(out)
+            total += int(before[-1])
+            if corpus.release is not None:
+                corpus.release(lo, lo + len(keep))
+        new_starts[-1] = total
+        out.flush()
+        mapped = mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ)
+    filtered, release = _mapped_ids(mapped, 0, total)
+    nonempty = np.concatenate(([True], np.diff(new_starts) > 0))
+    return EncodedCorpus(ids=filtered, sentence_starts=new_starts[nonempty],
+                         raw_tokens=corpus.raw_tokens, long_tokens=corpus.long_tokens,
+                         release=release)
+
+
+def _mapped_ids(mapped: mmap.mmap, offset: int, count: int
+                ) -> tuple[np.ndarray, Callable[[int, int], None] | None]:
+    """``count`` int32 ids at ``offset`` in a mapping, and their ``release``."""
+    if count == 0:
+        return np.empty(0, dtype="<i4"), None
+
+    def release(lo: int, hi: int) -> None:
+        """Drop ids lo..hi-1 from this process's memory (read again from the file, or
+        the page cache, when next used): what has been trained on stops counting in
+        its resident memory."""
+        start = -(-(offset + 4 * lo) // mmap.PAGESIZE) * mmap.PAGESIZE
+        end = (offset + 4 * hi) // mmap.PAGESIZE * mmap.PAGESIZE
+        if end > start:
+            mapped.madvise(mmap.MADV_DONTNEED, start, end - start)
+
+    return np.frombuffer(mapped, dtype="<i4", count=count, offset=offset), release
 
 
 def _map(mapped: mmap.mmap | None, section: dict, dtype: str, count: int) -> np.ndarray:
