@@ -115,6 +115,9 @@ def test_a_filter_writes_its_ids_a_chunk_at_a_time_to_a_file_it_maps(text, tmp_p
         _same_corpus((words, corpus_), vocab.build(text, 3))
         assert isinstance(corpus_.ids.base.obj, mmap.mmap) and corpus_.release is not None
     assert os.listdir(temp) == []  # the file had no name, and is gone
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    with pytest.raises(CorpusError, match="cannot write the filtered corpus to .*missing"):
+        vocab.build(out, 3)
 
 
 def test_word2vec_trains_the_same_vectors_from_the_encoding(text, tmp_path):

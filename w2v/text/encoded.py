@@ -181,19 +181,23 @@ def _filtered(corpus: EncodedCorpus, kept: int) -> EncodedCorpus:
     ids, starts = corpus.ids, corpus.sentence_starts
     new_starts = np.empty(len(starts), dtype=np.int64)  # kept ids before each start
     total = 0
-    with tempfile.TemporaryFile(prefix="w2v-filtered-") as out:
-        for lo in range(0, len(ids), FILTER_IDS):
-            keep = ids[lo:lo + FILTER_IDS] < kept
-            before = np.concatenate(([0], np.cumsum(keep)))
-            first, last = np.searchsorted(starts, [lo, lo + len(keep)])
-            new_starts[first:last] = total + before[starts[first:last] - lo]
-            ids[lo:lo + FILTER_IDS][keep].astype("<i4").tofile(out)
-            total += int(before[-1])
-            if corpus.release is not None:
-                corpus.release(lo, lo + len(keep))
-        new_starts[-1] = total
-        out.flush()
-        mapped = mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        with tempfile.TemporaryFile(prefix="w2v-filtered-") as out:
+            for lo in range(0, len(ids), FILTER_IDS):
+                keep = ids[lo:lo + FILTER_IDS] < kept
+                before = np.concatenate(([0], np.cumsum(keep)))
+                first, last = np.searchsorted(starts, [lo, lo + len(keep)])
+                new_starts[first:last] = total + before[starts[first:last] - lo]
+                ids[lo:lo + FILTER_IDS][keep].astype("<i4").tofile(out)
+                total += int(before[-1])
+                if corpus.release is not None:
+                    corpus.release(lo, lo + len(keep))
+            new_starts[-1] = total
+            out.flush()
+            mapped = mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ)
+    except OSError as exc:
+        raise CorpusError(f"cannot write the filtered corpus to {tempfile.gettempdir()}: "
+                          f"{exc.strerror or exc} (set TMPDIR to a folder with room)") from None
     filtered, release = _mapped_ids(mapped, 0, total)
     nonempty = np.concatenate(([True], np.diff(new_starts) > 0))
     return EncodedCorpus(ids=filtered, sentence_starts=new_starts[nonempty],
