@@ -253,7 +253,7 @@ def _train_glove(corpus: str, output: str | None, quiet: bool, read_vocab: str |
         info = kv.metadata["cooccurrences"]
         costs = kv.metadata["training"]["epoch_costs"]
         click.echo(f"wrote {output}: {len(kv):,} words x {kv.dim} dimensions; "
-                   f"{info['terms']:,} co-occurrences, {config.epochs} epochs, final cost "
+                   f"{info['records']:,} co-occurrences, {config.epochs} epochs, final cost "
                    f"{costs[-1]:.4f}, in {seconds:.1f} s", err=True)
         skipped = kv.metadata["training"]["terms_skipped"]
         if skipped:

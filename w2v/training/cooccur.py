@@ -10,15 +10,20 @@ run that spills to disk gives the very counts of one that does not.
 
 Memory: ``memory`` bytes bound the counting. A sixteenth of it is a dense table for the
 frequent pairs (``glove_kernels``), a quarter a hash table for the rest. When the hash
-table fills, its pairs are written to a temporary folder as a run, sorted in training
-order, and the table is emptied. At the end, if nothing was spilled and the records fit,
-they are gathered in memory; otherwise the tables are spilled too and the runs merged,
-a slice of the training order at a time, with one file open at a time, into a file of
-records that training reads a chunk at a time. The temporary folder goes when the
-records are closed, on success, on error and on Ctrl-C.
+table fills, its pairs' records are written to a temporary folder as a run, sorted in
+training order (a slice of the order at a time), and the table is emptied. At the end,
+if nothing was spilled and the records fit, they are gathered in memory; otherwise the
+tables are spilled too and the runs merged, a slice of the training order at a time,
+with one file open at a time, into a file of records that training reads a chunk at a
+time. The temporary folder goes when the records are closed, on success, on error and
+on Ctrl-C.
 
-Training order: records are sorted by a 64-bit hash of (pair, seed) (a bijection of
-the pair, so no two tie), which is a shuffle that depends only on the seed. Spilled or
+Records: each counted pair a < b gives two, its terms (word a, context b) and (word b,
+context a); a word with itself gives one. They are apart in the order, as the two
+records of Stanford's cooccur are after its shuffle.
+
+Training order: records are sorted by a 64-bit hash of (term, seed) (a bijection of
+the term, so no two tie), which is a shuffle that depends only on the seed. Spilled or
 not, with any budget, the records come out in the same order with the same counts:
 with one thread and a fixed seed, the vectors do not depend on ``memory``. Stanford's
 shuffle tool shuffles once too, and its epochs all take that one order.
@@ -36,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import glove_kernels
-from .kernels import _GOLDEN, _MIX1, _MIX2  # splitmix64's constants
+from .kernels import _GOLDEN
 
 EXACT_WINDOW = 24  # lcm(1..24) = 5,354,228,880: int64 holds 1.7e9 adjacent pairs a cell
 # Of the budget: the dense table of the frequent pairs (8 bytes a cell), and the hash
@@ -51,7 +56,12 @@ HASH_START_BITS = 20  # the hash table's first size: 2**20 slots, 16 MB
 MERGE_SHARE = 0.5  # of the budget: one slice of the merge
 MERGE_BYTES = 64  # per record while a slice is merged (keys, counts, order, copies)
 MERGE_LEAST = 1 << 16  # records a slice of the merge may always hold (4 MB)
-GATHER_BYTES = 44  # per record while everything is gathered in memory
+# Pairs become records a slice of the training order at a time: a sixteenth of the
+# budget, SORT_BYTES a record (keys, counts, order, the sort's index), at most SORT_MOST.
+SORT_SHARE = 1 / 16
+SORT_BYTES = 40
+SORT_MOST = 1 << 22
+GATHER_BYTES = 40  # per pair while its records are gathered in memory (and its 16 bytes)
 RECORD_BYTES = 12  # per record in training: two int32 word ids, a float32 count
 GRID_BITS = 12  # each run records where 2**GRID_BITS equal slices of the order start
 GRID = 1 << GRID_BITS
@@ -66,13 +76,16 @@ def distance_units(window: int) -> tuple[int, np.ndarray]:
     return scale, units
 
 
+def _offset(seed: int) -> np.uint64:
+    return np.uint64(seed * int(_GOLDEN) % 2**64)
+
+
 def training_order(keys: np.ndarray, seed: int) -> np.ndarray:
     """The sort key that shuffles records: splitmix64's finaliser of key + seed, a
     bijection of the key for each seed."""
-    z = keys.astype(np.uint64) + np.uint64(seed * int(_GOLDEN) % 2**64)
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
+    out = np.empty(len(keys), dtype=np.uint64)
+    glove_kernels.term_orders(keys, _offset(seed), out)
+    return out
 
 
 def dense_layout(words: int, cells: int) -> tuple[np.ndarray, np.ndarray]:
@@ -118,23 +131,47 @@ class _Run:
         return keys, counts
 
 
-def _grid_cuts(order: np.ndarray) -> np.ndarray:
-    """Where each of the GRID equal slices of the order's range starts in ``order``
-    (sorted)."""
-    bounds = np.arange(GRID, dtype=np.uint64) << np.uint64(64 - GRID_BITS)
-    cuts = np.searchsorted(order, bounds).astype(np.int64)
-    return np.append(cuts, len(order))
+def _spans(sizes: np.ndarray, capacity: int) -> Iterator[tuple[int, int, int]]:
+    """Runs first..last-1 of grid slices holding at most ``capacity`` records (or one
+    slice), with the records they hold."""
+    first = 0
+    while first < len(sizes):
+        last, held = first, 0
+        while last < len(sizes) and (last == first or held + sizes[last] <= capacity):
+            held += int(sizes[last])
+            last += 1
+        yield first, last, held
+        first = last
+
+
+def _term_slices(pair_keys: np.ndarray, pair_counts: np.ndarray, words: int, seed: int,
+                 memory: float) -> tuple[np.ndarray, Iterator]:
+    """The records of counted pairs a <= b in training order: (the records in each grid
+    slice of the order, and an iterator over spans of slices, each giving its records'
+    keys and counts and the index that sorts them)."""
+    offset, shift = _offset(seed), np.uint64(64 - GRID_BITS)
+    sizes = np.zeros(GRID, dtype=np.int64)
+    glove_kernels.count_terms(pair_keys, words, offset, shift, sizes)
+    capacity = max(MERGE_LEAST, min(SORT_MOST, int(memory * SORT_SHARE) // SORT_BYTES))
+
+    def spans() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        for first, last, held in _spans(sizes, capacity):
+            keys = np.empty(held, dtype=np.int64)
+            counts = np.empty(held, dtype=np.int64)
+            glove_kernels.take_terms(pair_keys, pair_counts, words, offset, shift, first,
+                                     last, keys, counts)
+            yield keys, counts, np.argsort(training_order(keys, seed))
+
+    return sizes, spans()
 
 
 @dataclass
 class Cooccurrences:
-    """The counted pairs a <= b of a corpus, in training order: ``records`` of them,
-    each standing for the two counts X[a, b] = X[b, a]; in memory, or in a temporary
-    folder removed by ``close``."""
+    """The terms X[a, b] of a corpus's counts (word a, context b), in training order:
+    ``records`` of them; in memory, or in a temporary folder removed by ``close``."""
 
     words: int
     records: int
-    diagonal: int  # records of a word with itself (X[a, a]: one term, not two)
     spilled_runs: int
     rows: np.ndarray | None = None
     cols: np.ndarray | None = None
@@ -148,11 +185,6 @@ class Cooccurrences:
             return self.rows[lo:hi], self.cols[lo:hi], self.values[lo:hi]
         return tuple(np.fromfile(path, dtype=dtype, count=hi - lo, offset=4 * lo)
                      for path, dtype in zip(self._files, (np.int32, np.int32, np.float32)))
-
-    @property
-    def terms(self) -> int:
-        """The terms of GloVe's loss the records stand for: X[a, b] and X[b, a] each."""
-        return 2 * self.records - self.diagonal
 
     def close(self) -> None:
         """Remove the temporary folder, if any."""
@@ -205,12 +237,14 @@ def count(ids: np.ndarray, sentence_starts: np.ndarray, words: int, window: int,
                 keys, counts = _grown(keys, counts)
                 limit = int(len(keys) * HASH_LOAD)
             elif filled >= limit:
-                runs.append(_spill(*_take_table(keys, counts, filled), seed, folder, len(runs)))
+                runs.append(_spill(*_take_table(keys, counts, filled), words, seed, memory,
+                                   folder, len(runs)))
                 filled = 0
             report(CountProgress(p, n, len(runs)))
         total = int(np.count_nonzero(dense)) + filled
         tables = dense.nbytes + keys.nbytes + counts.nbytes
-        if not runs and max(tables + 16 * total, GATHER_BYTES * total) <= memory:
+        if not runs and max(tables + 16 * total, GATHER_BYTES * total
+                            + int(memory * SORT_SHARE)) <= memory:
             pair_keys = np.empty(total, dtype=np.int64)
             pair_counts = np.empty(total, dtype=np.int64)
             at = glove_kernels.take_table(keys, counts, pair_keys, pair_counts, 0)
@@ -218,27 +252,31 @@ def count(ids: np.ndarray, sentence_starts: np.ndarray, words: int, window: int,
             glove_kernels.take_dense(dense, start, end, words, 0, len(end), pair_keys,
                                      pair_counts, at)
             del dense
-            order = np.argsort(training_order(pair_keys, seed))
-            rows, cols, values = _empty_records(total)
-            _, diagonal = glove_kernels.emit_records(pair_keys, pair_counts, order, words,
-                                                     scale, rows, cols, values)
+            sizes, spans = _term_slices(pair_keys, pair_counts, words, seed, memory)
+            records = int(sizes.sum())
+            rows, cols, values = _empty_records(records)
+            at = 0
+            for term_keys, term_counts, order in spans:
+                at += glove_kernels.emit_records(term_keys, term_counts, order, words, scale,
+                                                 rows[at:], cols[at:], values[at:])
             shutil.rmtree(folder, ignore_errors=True)
-            return Cooccurrences(words, total, diagonal, 0, rows, cols, values)
+            return Cooccurrences(words, records, 0, rows, cols, values)
         spilled = len(runs)
         if filled:
-            runs.append(_spill(*_take_table(keys, counts, filled), seed, folder, len(runs)))
+            runs.append(_spill(*_take_table(keys, counts, filled), words, seed, memory,
+                               folder, len(runs)))
         del keys, counts
         for lo, hi, held in _row_spans(start, dense, limit):
             pair_keys = np.empty(held, dtype=np.int64)
             pair_counts = np.empty(held, dtype=np.int64)
             glove_kernels.take_dense(dense, start, end, words, lo, hi, pair_keys, pair_counts, 0)
-            runs.append(_spill(pair_keys, pair_counts, seed, folder, len(runs)))
+            runs.append(_spill(pair_keys, pair_counts, words, seed, memory, folder, len(runs)))
         del dense
         files = tuple(os.path.join(folder, name) for name in ("rows", "cols", "values"))
-        records, diagonal = _merge(runs, files, words, scale, memory, seed)
+        records = _merge(runs, files, words, scale, memory, seed)
         for run in runs:
             os.remove(run.path)
-        return Cooccurrences(words, records, diagonal, spilled, folder=folder, _files=files)
+        return Cooccurrences(words, records, spilled, folder=folder, _files=files)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -285,45 +323,43 @@ def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def _spill(keys: np.ndarray, counts: np.ndarray, seed: int, folder: str, number: int) -> _Run:
-    """Write pairs as a run file in training order."""
-    order = training_order(keys, seed)
-    by_order = np.argsort(order)
+def _spill(pair_keys: np.ndarray, pair_counts: np.ndarray, words: int, seed: int,
+           memory: float, folder: str, number: int) -> _Run:
+    """Write the records of counted pairs as a run file in training order: their keys,
+    then their counts."""
+    sizes, spans = _term_slices(pair_keys, pair_counts, words, seed, memory)
+    records = int(sizes.sum())
     path = os.path.join(folder, f"run{number:05d}")
     with open(path, "wb") as f:
-        keys[by_order].tofile(f)
-        counts[by_order].tofile(f)
-    return _Run(path, _grid_cuts(order[by_order]))
+        at = 0
+        for keys, counts, order in spans:
+            f.seek(8 * at)
+            keys[order].tofile(f)
+            f.seek(8 * (records + at))
+            counts[order].tofile(f)
+            at += len(order)
+    return _Run(path, np.concatenate(([0], np.cumsum(sizes))))
 
 
 def _merge(runs: list[_Run], files: tuple[str, str, str], words: int, scale: int,
-           memory: float, seed: int) -> tuple[int, int]:
+           memory: float, seed: int) -> int:
     """Merge the runs into the three record files, a span of grid slices at a time (one
-    file open at a time), the counts of a pair summed; return the number of records and
-    of those pairing a word with itself."""
+    file open at a time), the counts of a term summed; return the number of records."""
     capacity = max(MERGE_LEAST, int(memory * MERGE_SHARE) // MERGE_BYTES)
     sizes = np.sum([np.diff(run.cuts) for run in runs], axis=0)
-    records = diagonal = 0
-    first = 0
-    while first < GRID:
-        last, held = first, 0
-        while last < GRID and (last == first or held + sizes[last] <= capacity):
-            held += int(sizes[last])
-            last += 1
+    records = 0
+    for first, last, _ in _spans(sizes, capacity):
         keys, counts = _concat([run.piece(first, last) for run in runs])
-        first = last
         if not len(keys):
             continue
-        # The same pair has the same place in the order: sorting by it brings a pair's
+        # The same term has the same place in the order: sorting by it brings a term's
         # counts from every run together.
         order = np.argsort(training_order(keys, seed), kind="stable")
         columns = _empty_records(len(keys))
-        n, pairs_of_one = glove_kernels.emit_records(keys, counts, order, words, scale,
-                                                     *columns)
+        n = glove_kernels.emit_records(keys, counts, order, words, scale, *columns)
         del keys, counts, order
         for path, column in zip(files, columns):
             with open(path, "ab") as f:
                 column[:n].tofile(f)
         records += n
-        diagonal += pairs_of_one
-    return records, diagonal
+    return records

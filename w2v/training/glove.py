@@ -12,10 +12,6 @@ Where w2v differs from Stanford's glove.c, and why:
   AdaGrad's sums of squares stay float64: in float32 a frequent word's sum stops
   growing (each step adds less than its last bit), and text8-prefix's analogy accuracy
   fell from 34.3% to 33.0%. The counts are summed exactly (``training.cooccur``).
-* A record holds a pair a <= b once and trains both of its directions in turn (glove.c
-  stores X[a, b] and X[b, a] as two records in far-apart places): half the records to
-  count, sort, store and read. Stanford's shuffle is an approximation too (chunks
-  shuffled, then merged by interleaving).
 * A term whose error is not finite is skipped and counted (glove.c skips it too, and
   prints a line for each; under -Ofast its check is compiled away).
 
@@ -103,8 +99,7 @@ def train_glove(corpus: Corpus, config: GloveConfig | None = None,
     metadata = {
         "config": {"arch": "glove", **asdict(config)},
         "corpus": corpus_metadata,
-        "cooccurrences": {"terms": records.terms, "records": records.records,
-                          "spilled_runs": records.spilled_runs},
+        "cooccurrences": {"records": records.records, "spilled_runs": records.spilled_runs},
         "training": {"epoch_costs": [round(c, 6) for c in costs], "terms_skipped": skipped},
         "trained": started.isoformat(timespec="seconds"),
     }
@@ -153,30 +148,29 @@ def train_epochs(records: cooccur.Cooccurrences, weights: np.ndarray, gradsq: np
             rows, cols, values = records.read(lo, min(lo + step, int(cuts[t + 1])))
             cost, skipped = glove_kernels.train_records(rows, cols, values, 0, len(rows),
                                                         weights, gradsq, words, *constants)
-            finished.put((len(rows), 2 * len(rows) - int(np.count_nonzero(rows == cols)),
-                          cost, skipped))
+            finished.put((len(rows), cost, skipped))
             del rows, cols, values  # before the next step's are read, not after
 
     costs, skipped, done = [], 0, 0
     with ThreadPoolExecutor(workers) as pool:
         try:
             for epoch in range(config.epochs):
-                cost, epoch_terms = 0.0, 0
+                cost, epoch_done = 0.0, 0
                 running = [pool.submit(stretch, t) for t in range(workers)]
                 while running or not finished.empty():
                     try:
-                        n, terms, c, s = finished.get(timeout=0.1)
+                        n, c, s = finished.get(timeout=0.1)
                     except queue.Empty:
                         for future in [f for f in running if f.done()]:
                             future.result()  # a thread's error is raised here
                             running.remove(future)
                         continue
-                    cost, skipped, done, epoch_terms = cost + c, skipped + s, done + n, \
-                        epoch_terms + terms
-                    report(GloveProgress("train", done, total, epoch + 1, cost / epoch_terms,
-                                         vocab_size=words, records=records.terms,
+                    cost, skipped, done, epoch_done = cost + c, skipped + s, done + n, \
+                        epoch_done + n
+                    report(GloveProgress("train", done, total, epoch + 1, cost / epoch_done,
+                                         vocab_size=words, records=records.records,
                                          spilled_runs=records.spilled_runs))
-                costs.append(cost / records.terms)
+                costs.append(cost / records.records)
         finally:
             stop.set()
     return costs, skipped

@@ -10,6 +10,8 @@ dense table (Stanford's rule: the frequent pairs, which take most of the additio
 the others go to a hash table (open addressing, linear probing) of int64 keys
 ``a * words + b``, each held plus one so that a table of zeros is empty (NumPy's zeros
 take memory only as they are written), which the caller empties to disk when it fills.
+Taken out of the tables, a pair a < b becomes two records, its terms (a, b) and (b, a)
+(key ``word * words + context``), each at its own place in the training order.
 """
 
 import math
@@ -17,7 +19,7 @@ import math
 import numpy as np
 
 from ..jit import kernel
-from .kernels import _GOLDEN, _sentence_of, prefetch_row
+from .kernels import _GOLDEN, _sentence_of, mix64, prefetch_row
 
 # The training step: Stanford's fastmath choice, minus the flags that would let the
 # compiler assume no NaN or infinity (the guard against them must stay).
@@ -122,13 +124,65 @@ def take_dense(dense, row_start, row_end, words, first, last, out_keys, out_coun
     return at
 
 
+@kernel(inline=True)
+def _term_order(key, offset):
+    """A term's place in the training order: mix64 of its key plus the seed's offset."""
+    return mix64(np.uint64(key) + offset)
+
+
+@kernel
+def term_orders(keys, offset, out):
+    for i in range(len(keys)):
+        out[i] = _term_order(keys[i], offset)
+
+
+@kernel(inline=True)
+def _reversed(key, words):
+    """The key of a term's other direction: (b, a) for (a, b)."""
+    return (key % words) * words + key // words
+
+
+@kernel
+def count_terms(pair_keys, words, offset, shift, sizes):
+    """Add up, in ``sizes``, the terms of pairs a <= b ((a, b), and (b, a) unless
+    a == b) whose place in the order has its top bits (``>> shift``) equal to each
+    index of ``sizes``."""
+    for i in range(len(pair_keys)):
+        key = pair_keys[i]
+        sizes[np.int64(_term_order(key, offset) >> shift)] += 1
+        other = _reversed(key, words)
+        if other != key:
+            sizes[np.int64(_term_order(other, offset) >> shift)] += 1
+
+
+@kernel
+def take_terms(pair_keys, pair_counts, words, offset, shift, first, last, out_keys,
+               out_counts):
+    """Write the terms of pairs a <= b whose top bits of place (as ``count_terms``) are
+    in first..last-1 to out_keys and out_counts; return how many."""
+    n = 0
+    for i in range(len(pair_keys)):
+        key = pair_keys[i]
+        other = _reversed(key, words)
+        place = np.int64(_term_order(key, offset) >> shift)
+        if first <= place < last:
+            out_keys[n] = key
+            out_counts[n] = pair_counts[i]
+            n += 1
+        place = np.int64(_term_order(other, offset) >> shift)
+        if other != key and first <= place < last:
+            out_keys[n] = other
+            out_counts[n] = pair_counts[i]
+            n += 1
+    return n
+
+
 @kernel
 def emit_records(keys, counts, order, words, scale, rows, cols, values):
-    """Records in ``order``, a pair's counts summed where it comes more than once (the
-    same pair sits at consecutive places of the order): rows, cols and values
-    (count / scale). Returns (records written, records pairing a word with itself)."""
+    """Records in ``order``, a term's counts summed where it comes more than once (the
+    same term sits at consecutive places of the order): rows (words), cols (contexts)
+    and values (count / scale). Returns the records written."""
     n = 0
-    diagonal = 0
     i = 0
     while i < len(order):
         key = keys[order[i]]
@@ -140,14 +194,12 @@ def emit_records(keys, counts, order, words, scale, rows, cols, values):
         rows[n] = key // words
         cols[n] = key % words
         values[n] = total / scale
-        if rows[n] == cols[n]:
-            diagonal += 1
         n += 1
-    return n, diagonal
+    return n
 
 
 @kernel(fastmath=_FAST, inline=True, numpy_errors=True)
-def _pair_update(weights, gradsq, l1, l2, log_x, weight, eta, clip):
+def _term_update(weights, gradsq, l1, l2, log_x, weight, eta, clip):
     """One (word row l1, context row l2) term of GloVe's loss: Stanford's glove.c step.
     Returns its cost, or -1 when the term is not finite (then nothing changes)."""
     dim = weights.shape[1] - 1  # the last column is the bias
@@ -188,31 +240,22 @@ def _prefetch_rows(weights, gradsq, row):
 @kernel(fastmath=_FAST, numpy_errors=True)
 def train_records(rows, cols, values, begin, end, weights, gradsq, words, x_max, power,
                   eta, clip):
-    """Train on records ``begin..end-1``: record r is the pair (rows[r], cols[r]) <= with
-    count values[r], and stands for both of its directions (word a with context b, and
-    b with a; once when a == b). ``weights`` and ``gradsq`` hold the word rows, then
-    the context rows (row ``words + b``), each with its bias in the last column.
+    """Train on records ``begin..end-1``: record r is the term of word rows[r] with
+    context cols[r], count values[r]. ``weights`` and ``gradsq`` hold the word rows,
+    then the context rows (row ``words + b``), each with its bias in the last column.
     Returns (the summed cost, the terms skipped as not finite)."""
     cost = 0.0
     skipped = 0
     for r in range(begin, end):
         if r + 1 < end:  # the next record's rows, a random place each: start loading them
             _prefetch_rows(weights, gradsq, np.int64(rows[r + 1]))
-            _prefetch_rows(weights, gradsq, np.int64(cols[r + 1]))
-            _prefetch_rows(weights, gradsq, words + rows[r + 1])
             _prefetch_rows(weights, gradsq, words + cols[r + 1])
-        a, b, x = rows[r], cols[r], values[r]
-        log_x = np.log(x)
+        x = values[r]
         weight = np.float32(1.0) if x >= x_max else (x / x_max) ** power
-        c = _pair_update(weights, gradsq, a, words + b, log_x, weight, eta, clip)
+        c = _term_update(weights, gradsq, rows[r], words + cols[r], np.log(x), weight, eta,
+                         clip)
         if c < 0:
             skipped += 1
         else:
             cost += c
-        if a != b:
-            c = _pair_update(weights, gradsq, b, words + a, log_x, weight, eta, clip)
-            if c < 0:
-                skipped += 1
-            else:
-                cost += c
     return cost, skipped

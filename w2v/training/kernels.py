@@ -98,14 +98,19 @@ def prefetch_row(matrix, row):
         _prefetch(matrix, row * dim + d)
 
 
+@kernel(inline=True)
+def mix64(z):
+    """splitmix64's finaliser: a bijection of 64-bit words that spreads every bit."""
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
 @kernel(fastmath=True)
 def next_random(state):
     """splitmix64: returns (new state, 64 random bits)."""
     state = state + _GOLDEN
-    z = state
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return state, z ^ (z >> np.uint64(31))
+    return state, mix64(state)
 
 
 @kernel(fastmath=True)
