@@ -132,6 +132,7 @@ def _term_order(key, offset):
 
 @kernel
 def term_orders(keys, offset, out):
+    """out[i]: the place of term keys[i] in the training order."""
     for i in range(len(keys)):
         out[i] = _term_order(keys[i], offset)
 
