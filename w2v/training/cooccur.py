@@ -158,9 +158,10 @@ def _term_slices(pair_keys: np.ndarray, pair_counts: np.ndarray, words: int, see
         for first, last, held in _spans(sizes, capacity):
             keys = np.empty(held, dtype=np.int64)
             counts = np.empty(held, dtype=np.int64)
+            orders = np.empty(held, dtype=np.uint64)
             glove_kernels.take_terms(pair_keys, pair_counts, words, offset, shift, first,
-                                     last, keys, counts)
-            yield keys, counts, np.argsort(training_order(keys, seed))
+                                     last, keys, counts, orders)
+            yield keys, counts, np.argsort(orders)
 
     return sizes, spans()
 

@@ -158,23 +158,24 @@ def count_terms(pair_keys, words, offset, shift, sizes):
 
 @kernel
 def take_terms(pair_keys, pair_counts, words, offset, shift, first, last, out_keys,
-               out_counts):
+               out_counts, out_orders):
     """Write the terms of pairs a <= b whose top bits of place (as ``count_terms``) are
-    in first..last-1 to out_keys and out_counts; return how many."""
+    in first..last-1 to out_keys and out_counts, and their places to out_orders; return
+    how many."""
     n = 0
     for i in range(len(pair_keys)):
         key = pair_keys[i]
         other = _reversed(key, words)
-        place = np.int64(_term_order(key, offset) >> shift)
-        if first <= place < last:
-            out_keys[n] = key
-            out_counts[n] = pair_counts[i]
-            n += 1
-        place = np.int64(_term_order(other, offset) >> shift)
-        if other != key and first <= place < last:
-            out_keys[n] = other
-            out_counts[n] = pair_counts[i]
-            n += 1
+        for term in (key, other):
+            order = _term_order(term, offset)
+            place = np.int64(order >> shift)
+            if first <= place < last:
+                out_keys[n] = term
+                out_counts[n] = pair_counts[i]
+                out_orders[n] = order
+                n += 1
+            if other == key:  # a word with itself: one term
+                break
     return n
 
 
