@@ -156,32 +156,15 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     one more input of every centre word, alone (mode 1, PV-DBOW) or with the window
     (mode 2: PV-DBOW with word training for skip-gram, PV-DM for CBOW). The input
     matrix of ``weights`` then holds those rows, and only the words' rows are returned."""
-    words = len(vocab)
-    copies = own_rows(words, config)
     if config.subwords and table is None:
         table = subword_table(vocab.words, config.minn, config.maxn, config.buckets)
-    input_rows = words if table is None else table.matrix_rows
-    w_in, w_out = weights if weights is not None else initial_weights(words, config,
-                                                                      input_rows)
-    if len(w_out) < words + config.workers * copies:  # the kernels would write past it
-        raise ValueError("w_out lacks the spare rows that initial_weights gives it")
-    if config.hs:  # one row per inner node of the Huffman tree, zero as word2vec.c's syn1
-        w_tree = np.zeros((max(words - 1, 1), config.dim), dtype=np.float32)
-        tree = huffman(vocab.counts)
-    else:  # placeholders of the right types, never read
-        w_tree = np.zeros((1, config.dim), dtype=np.float32)
-        tree = (np.zeros((1, 1), np.int32), np.zeros((1, 1), np.float32),
-                np.zeros(1, np.int32))
-    tables = (vocab.keep_probabilities(config.subsample),
-              *build_alias(vocab.noise_distribution(config.noise_exponent)), *tree)
-    sentence_rows, doc_mode = documents or (np.empty(0, np.int32), 0)
-    corpus = (encoded.ids, encoded.sentence_starts, sentence_rows)
-    cuts = job_boundaries(encoded.sentence_starts)
+    if weights is None:
+        weights = initial_weights(len(vocab), config,
+                                  None if table is None else table.matrix_rows)
+    engine = Engine(vocab, encoded, config, weights, table, documents)
+    cuts = engine.cuts
     total = config.epochs * encoded.words
-
-    def alpha_at(done: int) -> float:
-        start, end = config.start_alpha, config.end_alpha
-        return max(end, start - (start - end) * done / total)
+    alpha_at = schedule(config, total)
 
     # Documents train in corpus order with every thread: a document's vector is as
     # current as the output rows it last trained against, and spreading the threads
@@ -198,48 +181,10 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
         for epoch in epochs:
             for j in order:
                 start, end = int(cuts[j]), int(cuts[j + 1])
-                settings = (config.arch == "cbow", config.exact_negatives, config.cbow_sum,
-                            config.shrink_window, config.hs, config.window,
-                            config.negative, alpha_at(dispatched),
-                            alpha_at(dispatched + end - start), doc_mode, 0)
-                seed = (config.seed * 0x9E3779B97F4A7C15 + epoch * len(cuts) + j) % 2**64
+                settings = engine.settings(alpha_at(dispatched),
+                                           alpha_at(dispatched + end - start))
                 dispatched += end - start
-                yield (start, end), settings, seed
-
-    longest = int(np.diff(cuts).max())
-    weights = (w_in, w_out, w_tree)
-    local = threading.local()  # each thread's scratch space and copies
-    threads_started = itertools.count()
-
-    def run(span, settings, seed) -> int:
-        if not hasattr(local, "scratch"):
-            local.scratch = kernels.scratch_space(longest, config.window, config.negative,
-                                                  config.dim)
-            base = words + next(threads_started) * copies
-            local.own = (copies, base, MERGE_WORDS)
-            w_out[base:base + copies] = w_out[:copies]  # the thread's copies,
-            local.copied = w_out[:copies].copy()  # and the rows as it copied them
-            if table is not None:
-                local.subwords = (table.offsets, table.rows,
-                                  *subword_kernels.batch_space(config.window, config.negative,
-                                                               words, config.dim))
-        if table is None:
-            kernels.train_range(corpus, span, weights, local.own, local.copied, tables,
-                                settings, np.uint64(seed), local.scratch)
-        else:
-            subword_kernels.train_range(corpus, span, weights, local.own, local.copied,
-                                        tables, settings, np.uint64(seed), local.scratch,
-                                        local.subwords)
-        if encoded.release is not None:
-            encoded.release(*span)
-        return span[1] - span[0]
-
-    def word_vectors() -> np.ndarray:
-        if table is None:
-            return w_in[:words]
-        out = np.empty((words, config.dim), dtype=np.float32)
-        subword_kernels.word_vectors(w_in, table.offsets, table.rows, out)
-        return out
+                yield (start, end), settings, job_seed(config.seed, epoch, len(cuts), j)
 
     report = on_progress or (lambda progress: None)
     done = 0
@@ -247,12 +192,102 @@ def train_encoded(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig
     # Epochs follow each other with no barrier, unless on_epoch must see each one end.
     phases = [range(config.epochs)] if on_epoch is None else [[e] for e in range(config.epochs)]
     for phase in phases:
-        for job_words in _run_threads(jobs(phase), run, config.workers):
+        for job_words in run_threads(jobs(phase), engine.run, config.workers):
             done += job_words
             report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
         if on_epoch is not None:
-            on_epoch(phase[-1] + 1, word_vectors())
-    return word_vectors(), w_out[:words]
+            on_epoch(phase[-1] + 1, engine.word_vectors())
+    return engine.word_vectors(), engine.w_out[:len(vocab)]
+
+
+class Engine:
+    """The kernels' inputs for one corpus and one set of weights (updated in place):
+    ``run(span, settings, seed)`` trains corpus positions span[0]..span[1]-1 from any
+    thread, each thread with its own scratch space and copies of the frequent output
+    rows (see ``train_encoded`` for ``table`` and ``documents``)."""
+
+    def __init__(self, vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
+                 weights: tuple[np.ndarray, np.ndarray], table: SubwordTable | None = None,
+                 documents: tuple[np.ndarray, int] | None = None) -> None:
+        words = self.words = len(vocab)
+        self.copies = own_rows(words, config)
+        self.w_in, self.w_out = weights
+        if len(self.w_out) < words + config.workers * self.copies:  # the kernels would
+            raise ValueError("w_out lacks the spare rows that initial_weights gives it")
+        if config.hs:  # one row per inner node of the Huffman tree, zero as word2vec.c's
+            w_tree = np.zeros((max(words - 1, 1), config.dim), dtype=np.float32)
+            tree = huffman(vocab.counts)
+        else:  # placeholders of the right types, never read
+            w_tree = np.zeros((1, config.dim), dtype=np.float32)
+            tree = (np.zeros((1, 1), np.int32), np.zeros((1, 1), np.float32),
+                    np.zeros(1, np.int32))
+        self.tables = (vocab.keep_probabilities(config.subsample),
+                       *build_alias(vocab.noise_distribution(config.noise_exponent)), *tree)
+        sentence_rows, self.doc_mode = documents or (np.empty(0, np.int32), 0)
+        self.corpus = (encoded.ids, encoded.sentence_starts, sentence_rows)
+        self.release = encoded.release
+        self.cuts = job_boundaries(encoded.sentence_starts)  # the corpus cut into jobs
+        self.longest = int(np.diff(self.cuts).max())
+        self.weights = (self.w_in, self.w_out, w_tree)
+        self.config, self.table = config, table
+        self.local = threading.local()  # each thread's scratch space and copies
+        self.threads_started = itertools.count()
+
+    def settings(self, alpha_start: float, alpha_end: float) -> tuple:
+        """A job's settings tuple, its learning rate going from alpha_start to alpha_end."""
+        c = self.config
+        return (c.arch == "cbow", c.exact_negatives, c.cbow_sum, c.shrink_window, c.hs,
+                c.window, c.negative, alpha_start, alpha_end, self.doc_mode, 0)
+
+    def run(self, span: tuple[int, int], settings: tuple, seed: int) -> int:
+        """Train one job; return its number of corpus positions."""
+        local, config, table, w_out = self.local, self.config, self.table, self.w_out
+        if not hasattr(local, "scratch"):
+            local.scratch = kernels.scratch_space(self.longest, config.window,
+                                                  config.negative, config.dim)
+            copies = self.copies
+            base = self.words + next(self.threads_started) * copies
+            local.own = (copies, base, MERGE_WORDS)
+            w_out[base:base + copies] = w_out[:copies]  # the thread's copies,
+            local.copied = w_out[:copies].copy()  # and the rows as it copied them
+            if table is not None:
+                local.subwords = (table.offsets, table.rows,
+                                  *subword_kernels.batch_space(config.window, config.negative,
+                                                               self.words, config.dim))
+        if table is None:
+            kernels.train_range(self.corpus, span, self.weights, local.own, local.copied,
+                                self.tables, settings, np.uint64(seed), local.scratch)
+        else:
+            subword_kernels.train_range(self.corpus, span, self.weights, local.own,
+                                        local.copied, self.tables, settings, np.uint64(seed),
+                                        local.scratch, local.subwords)
+        if self.release is not None:
+            self.release(*span)
+        return span[1] - span[0]
+
+    def word_vectors(self) -> np.ndarray:
+        """The words' vectors: their rows, or with subwords the means of their rows."""
+        if self.table is None:
+            return self.w_in[:self.words]
+        out = np.empty((self.words, self.config.dim), dtype=np.float32)
+        subword_kernels.word_vectors(self.w_in, self.table.offsets, self.table.rows, out)
+        return out
+
+
+def schedule(config: TrainConfig, total: int) -> Callable[[int], float]:
+    """The learning rate after ``done`` of ``total`` corpus positions: linear from
+    alpha to min_alpha."""
+    start, end = config.start_alpha, config.end_alpha
+
+    def alpha_at(done: int) -> float:
+        return max(end, start - (start - end) * done / total)
+
+    return alpha_at
+
+
+def job_seed(seed: int, epoch: int, cuts: int, job: int) -> int:
+    """The random seed of job ``job`` in epoch ``epoch`` of a corpus cut ``cuts`` times."""
+    return (seed * 0x9E3779B97F4A7C15 + epoch * cuts + job) % 2**64
 
 
 def own_rows(words: int, config: TrainConfig) -> int:
@@ -339,7 +374,7 @@ def job_boundaries(sentence_starts: np.ndarray, job_words: int = JOB_WORDS) -> n
     return np.unique(np.concatenate(([0], cuts, [n])))
 
 
-def _run_threads(jobs: Iterator[tuple], run: Callable[..., int], workers: int) -> Iterator[int]:
+def run_threads(jobs: Iterator[tuple], run: Callable[..., int], workers: int) -> Iterator[int]:
     """Run ``run(*job)`` for every job on ``workers`` threads; yield each job's result as
     it finishes. An error in a worker stops the others and is raised here."""
     lock = threading.Lock()
