@@ -11,7 +11,7 @@ install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench,plot,eval,lint]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench,plot,eval,lint,cluster]'
 	touch $@
 
 # Train CBOW on text8 (from $$W2V_DATA or ../shared when present, else downloaded into

@@ -76,6 +76,9 @@ MIN_ALPHA_FRACTION = 1e-4
 # a "word". 1,000 bytes holds every word of every language (333 CJK characters) and
 # keeps blobs out; a dropped token is skipped as a rare word is.
 MAX_TOKEN_BYTES = 1000
+# Training in data-parallel rounds (``training.rounds``): the corpus positions each
+# share trains a round (16 jobs), chosen by measurement (docs/benchmarks.md, "Rounds").
+ROUND_WORDS = 1 << 20
 # The longest character n-gram of a subword model. fastText's default is 6 and models
 # seldom pass 10; a bound keeps a model file's n-grams (up to maxn per character of
 # each word, all hashed when it is read) in proportion to its size.

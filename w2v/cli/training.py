@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import outputs
-from ..config import GLOVE_OUTPUTS, MAX_TOKEN_BYTES, GloveConfig, TrainConfig
+from ..config import (
+    GLOVE_OUTPUTS,
+    MAX_TOKEN_BYTES,
+    ROUND_WORDS,
+    GloveConfig,
+    TrainConfig,
+    available_cores,
+)
 from ..errors import W2VError
 from ..tools import evaluate
 from ..vectors import KeyedVectors, formats
@@ -86,6 +93,20 @@ if TYPE_CHECKING:
               show_default=True,
               help="With --arch glove: sum: word + context vectors (Stanford's -model 2); "
                    "word: the word vectors alone.")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Train on a Dask cluster (pip install 'w2v[cluster]'): a scheduler's "
+                   "address (tcp://host:8786), or local:N for N worker processes here. "
+                   "CORPUS must be a .w2vc file (w2v encode) at a path every worker reads; "
+                   "--threads is per worker [default with local:N: cores / N].")
+@click.option("--shares", type=int, default=None, metavar="N",
+              help="Train in data-parallel rounds of N shares, each from the same weights, "
+                   "their changes summed [default with --cluster: one a worker]; without "
+                   "--cluster the shares train in turn here (what N workers compute).")
+@click.option("--round-words", type=int, default=ROUND_WORDS, show_default=True,
+              help="With --cluster or --shares: corpus words each share trains a round.")
+@click.option("--resume", is_flag=True,
+              help="With --cluster or --shares: continue from OUTPUT.checkpoint, which "
+                   "every epoch but the last writes (removed once OUTPUT is written).")
 @click.option("--eval-every-epoch", is_flag=True,
               help="After each epoch, print the analogy accuracy on --eval-file.")
 @click.option("--eval-file", metavar="FILE", default=None,
@@ -96,6 +117,7 @@ if TYPE_CHECKING:
 def train_command(corpus: str, output: str | None, format_: str | None, quiet: bool,
                   eval_every_epoch: bool, eval_file: str | None, read_vocab: str | None,
                   save_vocab: str | None, init: str | None, update_vocab: bool,
+                  cluster: str | None, shares: int | None, round_words: int, resume: bool,
                   **options) -> None:
     """Learn word vectors from CORPUS: a UTF-8 text file (.gz, .bz2, .xz read too) with
     one sentence per line, or - for standard input.
@@ -104,11 +126,18 @@ def train_command(corpus: str, output: str | None, format_: str | None, quiet: b
     w2v train corpus.txt -o vectors.bin
     w2v train corpus.txt.gz --arch cbow --dim 200 --epochs 10
     w2v train corpus.txt --arch glove --x-max 10 --epochs 15 -o glove.w2v
+    w2v train corpus.w2vc --cluster local:2 -o vectors.w2v
     """
     from ..text.vocab import Vocabulary, read_vocab_file, write_vocab_file
     from ..training.word2vec import train
 
     glove = {name: options.pop(name) for name in _GLOVE_OPTIONS}
+    in_rounds = bool(cluster or shares is not None or resume or _given("round_words"))
+    if in_rounds and (options["arch"] == "glove" or init or read_vocab):
+        given = "--arch glove" if options["arch"] == "glove" else (
+            "--init" if init else "--read-vocab")
+        raise click.UsageError(f"--cluster, --shares, --round-words and --resume do not "
+                               f"combine with {given} yet")
     if options["arch"] == "glove":
         _refuse_word2vec_options(init, eval_every_epoch or eval_file, format_)
         return _train_glove(corpus, output, quiet, read_vocab, save_vocab, options, glove)
@@ -163,22 +192,76 @@ def train_command(corpus: str, output: str | None, format_: str | None, quiet: b
     bar = _ProgressBar(quiet)
     started = time.perf_counter()
     try:
-        kv = train(corpus, config, on_progress=bar.update, on_epoch=on_epoch,
-                   vocabulary=vocabulary, init=initial, update_vocab=update_vocab,
-                   before_training=before_training)
+        if in_rounds:
+            kv = _train_in_rounds(corpus, config, output, cluster, shares, round_words,
+                                  resume, bar, on_epoch, before_training)
+        else:
+            kv = train(corpus, config, on_progress=bar.update, on_epoch=on_epoch,
+                       vocabulary=vocabulary, init=initial, update_vocab=update_vocab,
+                       before_training=before_training)
     finally:
         bar.close()
     seconds = time.perf_counter() - started
     kv.save(output, format=format_)
+    if in_rounds and os.path.exists(output + CHECKPOINT_SUFFIX):
+        os.remove(output + CHECKPOINT_SUFFIX)  # the run it would resume is done
     if save_vocab:
         write_vocab_file(save_vocab, Vocabulary(kv.words, kv.counts),
                          kv.metadata["corpus"]["sentences"])
     if not quiet:
-        words = bar.last.words_total if bar.last else 0
+        words = bar.last.words_done - bar.first.words_done if bar.last else 0
         click.echo(f"wrote {output}: {len(kv):,} words x {kv.dim} dimensions; trained on "
                    f"{words:,} words in {seconds:.1f} s ({words / seconds:,.0f} words/s)",
                    err=True)
         _report_long_tokens(kv.metadata["corpus"]["long_tokens_dropped"])
+
+
+CHECKPOINT_SUFFIX = ".checkpoint"
+
+
+def _train_in_rounds(corpus: str, config: TrainConfig, output: str, address: str | None,
+                     shares: int | None, round_words: int, resume: bool, bar: _ProgressBar,
+                     on_epoch, before_training) -> KeyedVectors:
+    """`w2v train --cluster/--shares`: data-parallel rounds (training.rounds), on a Dask
+    cluster or in turn here, with a checkpoint after each epoch."""
+    from ..text.encoded import is_encoded
+    from ..training.rounds import Rounds, check_config, train_rounds
+
+    check_config(config)
+    if shares is not None and shares < 1:
+        raise click.BadParameter(f"must be at least 1 (got {shares})", param_hint="--shares")
+    if round_words < 1:
+        raise click.BadParameter(f"must be at least 1 (got {round_words})",
+                                 param_hint="--round-words")
+    checkpoint = output + CHECKPOINT_SUFFIX
+    outputs.check_output_path(checkpoint)
+    if address is None:
+        plan = Rounds(shares or 1, round_words, checkpoint=checkpoint, resume=resume)
+        return train_rounds(corpus, config, plan, on_progress=bar.update, on_epoch=on_epoch,
+                            before_training=before_training)
+    if not is_encoded(corpus):
+        raise W2VError(f"--cluster trains from an encoded corpus that every worker reads: "
+                       f"run w2v encode {corpus} -o corpus.w2vc, then train corpus.w2vc")
+    from ..training.cluster import Cluster
+
+    if address.startswith("local:") and config.threads is None:
+        workers = address[len("local:"):]
+        if workers.isdigit() and int(workers) > 0:
+            config = dataclasses.replace(config, threads=max(1, available_cores() // int(workers)))
+    with Cluster(address, config.threads) as cluster:
+        plan = Rounds(shares or len(cluster.addresses), round_words, checkpoint=checkpoint,
+                      resume=resume)
+        kv = train_rounds(corpus, config, plan, cluster.executor(corpus, config, plan.rule),
+                          on_progress=bar.update, on_epoch=on_epoch,
+                          before_training=before_training)
+    info = cluster.info.summary()
+    kv.metadata["rounds"]["cluster"] = info
+    bar.write(f"cluster {address}: {info['workers']} workers x {config.threads or 'all'} "
+              f"threads, {plan.shares} shares; started in {info['start_s']:.1f} s, corpus "
+              f"loaded in {info['load_s']:.1f} s and kernels in {info['compile_s']:.1f} s a "
+              f"worker; {info['rounds']} rounds, {info['bytes_per_round'] / 1e6:,.1f} MB "
+              f"exchanged a round at most", quiet_too=False)
+    return kv
 
 
 # The options only GloVe reads: the parameter's name, and the option's.
@@ -407,6 +490,7 @@ class _ProgressBar:
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.bar: tqdm | None = None
+        self.first: Progress | None = None
         self.last: Progress | None = None
 
     def update(self, progress: Progress) -> None:
@@ -423,10 +507,14 @@ class _ProgressBar:
             self.bar.update(progress.words_done - self.bar.n)
         if self.bar is not None:
             self.bar.set_postfix_str(f"lr={progress.alpha:.2e}", refresh=False)
+        self.first = self.first or progress
         self.last = progress
 
-    def write(self, line: str) -> None:
-        """A line on stderr above the bar (printed even with --quiet: it was asked for)."""
+    def write(self, line: str, quiet_too: bool = True) -> None:
+        """A line on stderr above the bar (printed even with --quiet, it was asked for,
+        unless not ``quiet_too``)."""
+        if self.quiet and not quiet_too:
+            return
         if self.bar is not None:
             self.bar.write(line, file=sys.stderr)
         else:

@@ -114,17 +114,19 @@ def train(corpus: Corpus, config: TrainConfig | None = None,
                                          ngrams=ngrams))
     w_in, w_out = train_encoded(vocab, encoded, config, on_progress, epoch_done, weights,
                                 table)
-    metadata = {
-        "config": settings(config),
-        "corpus": {"source": describe(corpus), "tokens": encoded.raw_tokens,
-                   "long_tokens_dropped": encoded.long_tokens, "words": encoded.words,
-                   "sentences": len(encoded.sentence_starts) - 1, "vocabulary": len(vocab)},
-        "trained": started.isoformat(timespec="seconds"),
-    }
+    metadata = {"config": settings(config), "corpus": corpus_metadata(corpus, vocab, encoded),
+                "trained": started.isoformat(timespec="seconds")}
     if init is not None:
         metadata["continued_from"] = init.metadata
     return KeyedVectors(vocab.words, w_in, counts=vocab.counts, output_weights=w_out,
                         metadata=metadata, ngrams=ngrams)
+
+
+def corpus_metadata(corpus: Corpus, vocab: Vocabulary, encoded: EncodedCorpus) -> dict:
+    """What a model's metadata records of the corpus it was trained on."""
+    return {"source": describe(corpus), "tokens": encoded.raw_tokens,
+            "long_tokens_dropped": encoded.long_tokens, "words": encoded.words,
+            "sentences": len(encoded.sentence_starts) - 1, "vocabulary": len(vocab)}
 
 
 def settings(config: TrainConfig) -> dict:
@@ -231,6 +233,14 @@ class Engine:
         self.weights = (self.w_in, self.w_out, w_tree)
         self.config, self.table = config, table
         self.local = threading.local()  # each thread's scratch space and copies
+        self.threads_started = itertools.count()
+
+    def load(self, w_in: np.ndarray, w_out: np.ndarray) -> None:
+        """Train from these weights next (the words' output rows): copy them in, and
+        give the threads that run next fresh copies of the frequent output rows."""
+        self.w_in[:] = w_in
+        self.w_out[:self.words] = w_out
+        self.local = threading.local()
         self.threads_started = itertools.count()
 
     def settings(self, alpha_start: float, alpha_end: float) -> tuple:

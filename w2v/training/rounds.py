@@ -1,0 +1,329 @@
+"""Data-parallel rounds: training cut into shares that start each round from the same
+weights, their changes combined into the next round's (``w2v train --shares N`` trains
+the shares in turn in this process; ``--cluster``, ``training.cluster``, on Dask
+workers).
+
+Each epoch the corpus is cut into jobs (``word2vec.job_boundaries``) and the jobs into
+``shares`` stretches, as threads' are (``spread_order``). A round gives each share the
+next ``round_words`` positions of its stretch: the share copies the round's weights,
+trains its jobs with the existing kernel (its own threads, Hogwild among them), and
+hands back the rows it changed and by how much (``Change``). The changes are added up,
+pairwise, and added to the round's weights (the sum rule; ``MEAN`` divides each row's
+sum by the shares that changed it). A job's learning rate and seed depend only on its
+place in the epoch's order, as in one process, so with one thread a share the result
+depends on the seed and the number of shares alone, never on which worker ran what.
+
+After each epoch the weights can be written to a checkpoint (``save_checkpoint``) that
+``--resume`` continues from: the rest of the run is the one it would have been.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from ..config import ROUND_WORDS, TrainConfig
+from ..errors import ConfigError, W2VError
+from ..outputs import atomic_write
+from ..text.corpus import Corpus
+from ..text.vocab import EncodedCorpus, Vocabulary, build
+from ..vectors import native
+from ..vectors.keyed import KeyedVectors
+from .word2vec import (
+    JOB_WORDS,
+    Engine,
+    Progress,
+    corpus_metadata,
+    initial_weights,
+    job_boundaries,
+    job_seed,
+    run_threads,
+    schedule,
+    settings,
+    spread_order,
+)
+
+SUM, MEAN = "sum", "mean"
+CHECKPOINT = "w2v-checkpoint"
+CHECKPOINT_VERSION = 1
+
+Job = tuple[int, int, float, float, int]  # start, end, alpha at start, at end, seed
+Weights = tuple[np.ndarray, np.ndarray]  # input vectors, output weights (words x dim)
+
+
+@dataclass
+class Change:
+    """What training changed in one matrix: the rows (sorted), the change to each, and
+    how many shares changed it."""
+
+    rows: np.ndarray  # int64
+    values: np.ndarray  # float32, len(rows) x dim
+    shares: np.ndarray  # int32
+
+    @property
+    def nbytes(self) -> int:
+        return self.rows.nbytes + self.values.nbytes + self.shares.nbytes
+
+
+def change_of(before: np.ndarray, after: np.ndarray) -> Change:
+    """The rows of ``after`` that differ from ``before``, and by how much."""
+    rows = np.flatnonzero((before != after).any(axis=1))
+    return Change(rows, after[rows] - before[rows], np.ones(len(rows), np.int32))
+
+
+def merged(a: Change, b: Change) -> Change:
+    """Two shares' changes to one matrix, added up."""
+    rows = np.union1d(a.rows, b.rows)
+    values = np.zeros((len(rows), a.values.shape[1]), np.float32)
+    shares = np.zeros(len(rows), np.int32)
+    for c in (a, b):
+        at = np.searchsorted(rows, c.rows)
+        values[at] += c.values
+        shares[at] += c.shares
+    return Change(rows, values, shares)
+
+
+def applied(matrix: np.ndarray, change: Change, rule: str) -> np.ndarray:
+    """A copy of ``matrix`` with ``change`` added (``MEAN``: each row's sum divided by
+    the shares that changed it)."""
+    out = matrix.copy()
+    values = change.values if rule == SUM else change.values / change.shares[:, None]
+    out[change.rows] += values
+    return out
+
+
+def train_share(engine: Engine, weights: Weights, jobs: list[Job]) -> tuple[Change, Change]:
+    """Train ``jobs`` from ``weights`` (left as they are) with ``engine``'s threads;
+    return the changes to the input vectors and to the output weights."""
+    engine.load(*weights)
+    work = (((start, end), engine.settings(a0, a1), seed) for start, end, a0, a1, seed in jobs)
+    for _ in run_threads(work, engine.run, engine.config.workers):
+        pass
+    words = engine.words
+    return change_of(weights[0], engine.w_in), change_of(weights[1], engine.w_out[:words])
+
+
+def combined(changes: list[tuple[Change, Change]]) -> tuple[Change, Change]:
+    """Every share's changes added up, pairwise (as a tree of Dask tasks does)."""
+    while len(changes) > 1:
+        changes = [(merged(a[0], b[0]), merged(a[1], b[1])) if b is not None else a
+                   for a, b in _pairs(changes)]
+    return changes[0]
+
+
+def _pairs(items: list) -> Iterable[tuple]:
+    return ((items[i], items[i + 1] if i + 1 < len(items) else None)
+            for i in range(0, len(items), 2))
+
+
+def plan(cuts: np.ndarray, shares: int, round_words: int, epoch: int,
+         alpha_at: Callable[[int], float], seed: int) -> list[list[list[Job]]]:
+    """One epoch's rounds: for each, each share's jobs. Jobs are handed out as threads
+    take them (the corpus cut into ``shares`` stretches, taken in turn), and each job's
+    learning rate follows its place in that order over the whole run."""
+    order = spread_order(len(cuts) - 1, shares)
+    step = shares * max(1, round_words // JOB_WORDS)
+    done = epoch * int(cuts[-1])
+    rounds = []
+    for first in range(0, len(order), step):
+        jobs: list[list[Job]] = [[] for _ in range(shares)]
+        for i, j in enumerate(order[first:first + step]):
+            start, end = int(cuts[j]), int(cuts[j + 1])
+            jobs[i % shares].append((start, end, alpha_at(done), alpha_at(done + end - start),
+                                     job_seed(seed, epoch, len(cuts), j)))
+            done += end - start
+        rounds.append(jobs)
+    return rounds
+
+
+class Executor(Protocol):
+    """Where the shares train: ``put`` the first weights, run ``round``s (each returns
+    the next round's weights, as a handle), ``get`` the weights back."""
+
+    def put(self, weights: Weights) -> object: ...
+
+    def round(self, state: object, jobs: list[list[Job]]) -> object: ...
+
+    def get(self, state: object) -> Weights: ...
+
+
+class InTurn:
+    """The shares trained one after another in this process (``--shares`` alone): what
+    a cluster of that many workers computes, on one machine."""
+
+    def __init__(self, engine: Engine, rule: str = SUM) -> None:
+        self.engine, self.rule = engine, rule
+        self.round_bytes = 0  # the changes handed back, in the last round
+
+    def put(self, weights: Weights) -> Weights:
+        return weights
+
+    def round(self, state: Weights, jobs: list[list[Job]]) -> Weights:
+        changes = [train_share(self.engine, state, share) for share in jobs if share]
+        self.round_bytes = sum(a.nbytes + b.nbytes for a, b in changes)
+        change_in, change_out = combined(changes)
+        return applied(state[0], change_in, self.rule), applied(state[1], change_out, self.rule)
+
+    def get(self, state: Weights) -> Weights:
+        return state
+
+
+def vocabulary(corpus: Corpus, config: TrainConfig) -> tuple[Vocabulary, EncodedCorpus]:
+    """The vocabulary and encoded corpus of a run in rounds (the driver's and every
+    worker's)."""
+    return build(corpus, config.min_count, config.max_vocab, config.lowercase,
+                 config.max_final_vocab, threads=config.workers, tokenizer=config.tokenizer)
+
+
+def engine_for(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig) -> Engine:
+    """An engine with weights of its own to train shares with (``train_share``)."""
+    return Engine(vocab, encoded, config, initial_weights(len(vocab), config))
+
+
+def check_config(config: TrainConfig) -> None:
+    """Refuse what rounds do not train yet."""
+    for field in ("hs", "subwords"):
+        if getattr(config, field):
+            raise ConfigError(field, "cannot be trained in shares or on a cluster yet")
+
+
+@dataclass
+class Rounds:
+    """How a run in rounds goes: ``shares`` stretches, ``round_words`` positions each a
+    round, changes combined by ``rule``; after each epoch the weights go to
+    ``checkpoint`` (a path, or None), which ``resume`` continues from."""
+
+    shares: int
+    round_words: int = ROUND_WORDS
+    rule: str = SUM
+    checkpoint: str | None = None
+    resume: bool = False
+
+    def __post_init__(self) -> None:
+        if self.shares < 1:
+            raise ConfigError("shares", f"must be at least 1 (got {self.shares})")
+        if self.round_words < 1:
+            raise ConfigError("round_words", f"must be at least 1 (got {self.round_words})")
+        if self.rule not in (SUM, MEAN):
+            raise ConfigError("rule", f"must be {SUM} or {MEAN} (got {self.rule!r})")
+        if self.resume and not self.checkpoint:
+            raise ConfigError("resume", "needs a checkpoint path")
+
+
+def train_rounds(corpus: Corpus, config: TrainConfig, rounds: Rounds,
+                 executor: Callable[[Vocabulary, EncodedCorpus], Executor] | None = None,
+                 on_progress: Callable[[Progress], None] | None = None,
+                 on_epoch: Callable[[int, KeyedVectors], None] | None = None,
+                 before_training: Callable[[Vocabulary], None] | None = None,
+                 on_round: Callable[[int, int], None] | None = None) -> KeyedVectors:
+    """Learn word vectors from ``corpus`` in data-parallel rounds (see the module doc).
+
+    ``executor(vocab, encoded)`` makes where the shares train (default: ``InTurn``).
+    ``on_progress``, ``on_epoch`` and ``before_training`` are ``word2vec.train``'s;
+    ``on_round(epoch, round)`` runs as each round starts."""
+    check_config(config)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    vocab, encoded = vocabulary(corpus, config)
+    if before_training is not None:
+        before_training(vocab)
+    first_epoch, weights = 0, None
+    identity = _identity(corpus, vocab, encoded, config, rounds)
+    if rounds.resume:
+        first_epoch, weights = load_checkpoint(rounds.checkpoint, identity, len(vocab),
+                                               config.dim)
+    if weights is None:
+        w_in, w_out = initial_weights(len(vocab), config)
+        weights = (w_in, w_out[:len(vocab)])
+    run = (executor or (lambda v, e: InTurn(engine_for(v, e, config), rounds.rule)))(
+        vocab, encoded)
+    cuts = job_boundaries(encoded.sentence_starts)
+    total = config.epochs * encoded.words
+    alpha_at = schedule(config, total)
+    report = on_progress or (lambda progress: None)
+    done = first_epoch * encoded.words
+    report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
+    state = run.put(weights)
+    for epoch in range(first_epoch, config.epochs):
+        for number, jobs in enumerate(plan(cuts, rounds.shares, rounds.round_words, epoch,
+                                           alpha_at, config.seed)):
+            if on_round is not None:
+                on_round(epoch, number)
+            state = run.round(state, jobs)
+            done += sum(end - start for share in jobs for start, end, *_ in share)
+            report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
+        weights = run.get(state)
+        if rounds.checkpoint and epoch + 1 < config.epochs:
+            save_checkpoint(rounds.checkpoint, identity, epoch + 1, weights)
+        if on_epoch is not None:
+            on_epoch(epoch + 1, KeyedVectors(vocab.words, weights[0], counts=vocab.counts))
+        if epoch + 1 < config.epochs:
+            state = run.put(weights)  # a fresh start: nothing before it is needed again
+    metadata = {"config": settings(config), "corpus": corpus_metadata(corpus, vocab, encoded),
+                "trained": started.isoformat(timespec="seconds"),
+                "rounds": {"shares": rounds.shares, "round_words": rounds.round_words,
+                           "rule": rounds.rule, "resumed_at_epoch": first_epoch}}
+    return KeyedVectors(vocab.words, weights[0], counts=vocab.counts,
+                        output_weights=weights[1], metadata=metadata)
+
+
+def _identity(corpus: Corpus, vocab: Vocabulary, encoded: EncodedCorpus,
+              config: TrainConfig, rounds: Rounds) -> dict:
+    """What a checkpoint must match to be continued: the settings, the rounds and the
+    corpus (its path, size and modification time, its words and vocabulary)."""
+    source = {"words": encoded.words, "vocabulary": len(vocab),
+              "count_sum": int(np.sum(vocab.counts))}
+    if isinstance(corpus, (str, os.PathLike)) and os.path.isfile(corpus):
+        info = os.stat(corpus)
+        source.update(path=os.path.abspath(corpus), bytes=info.st_size,
+                      mtime_ns=info.st_mtime_ns)
+    config_ = {k: v for k, v in settings(config).items() if k != "threads"}
+    return {"config": config_, "shares": rounds.shares,
+            "round_words": rounds.round_words, "rule": rounds.rule, "corpus": source}
+
+
+def save_checkpoint(path: str, identity: dict, epochs_done: int, weights: Weights) -> None:
+    """Write the weights after ``epochs_done`` epochs, atomically."""
+    header = {"format": CHECKPOINT, "format_version": CHECKPOINT_VERSION,
+              "epochs_done": epochs_done, "run": identity}
+    blobs = {name: np.ascontiguousarray(matrix, dtype="<f4")
+             for name, matrix in zip(("w_in", "w_out"), weights)}
+    with atomic_write(path) as out:
+        native.write_container(out, header, blobs)
+
+
+def load_checkpoint(path: str, identity: dict, words: int, dim: int) -> tuple[int, Weights]:
+    """The epochs done and the weights of the checkpoint at ``path``, if it belongs to
+    this run (``identity``); a one-line error otherwise."""
+    if not os.path.isfile(path):
+        raise W2VError(f"--resume: no checkpoint at {path}")
+    header, size = native.read_container(path, _corrupt)
+    if header.get("format") != CHECKPOINT or header.get("format_version") != CHECKPOINT_VERSION:
+        raise _corrupt(path, "it is not a w2v checkpoint of this version")
+    theirs = header.get("run")
+    if theirs != identity:
+        differ = sorted(k for k in identity if not isinstance(theirs, dict)
+                        or theirs.get(k) != identity[k])
+        raise W2VError(f"--resume: {path} is a checkpoint of another run (its "
+                       f"{', '.join(differ)} differ); start again without --resume")
+    sections = header.get("sections") or {}
+    native.check_sections(path, sections, {"w_in": 4 * words * dim, "w_out": 4 * words * dim},
+                          {}, size, _corrupt)
+    epochs = header.get("epochs_done")
+    if not isinstance(epochs, int) or epochs < 0:
+        raise _corrupt(path, "its header lacks the epochs done")
+    matrices = []
+    with open(path, "rb") as f:
+        for name in ("w_in", "w_out"):
+            f.seek(sections[name]["offset"])
+            data = np.frombuffer(f.read(sections[name]["bytes"]), dtype="<f4")
+            matrices.append(data.reshape(words, dim).astype(np.float32))
+    return epochs, (matrices[0], matrices[1])
+
+
+def _corrupt(path: str, why: str) -> W2VError:
+    return W2VError(f"cannot resume from {path}: {why}")
