@@ -54,10 +54,11 @@ def arguments(doc: str, eval_dir: bool = True) -> argparse.ArgumentParser:
 class Run:
     seconds: float
     peak_rss_mb: float
+    cpu_seconds: float = 0.0  # user + system, the process and its children
 
 
 def measure(cmd: list[str], env: dict | None = None) -> Run:
-    """Run a command to completion; its wall time and peak resident memory.
+    """Run a command to completion; its wall time, peak resident memory and CPU time.
 
     Memory is read by GNU time (``/usr/bin/time``, Debian package ``time``): a child's
     peak RSS as the kernel reports it to its parent starts from the parent's own at
@@ -65,12 +66,13 @@ def measure(cmd: list[str], env: dict | None = None) -> Run:
     """
     with tempfile.NamedTemporaryFile("r") as report:
         start = time.perf_counter()
-        proc = subprocess.run([TIME, "-f", "%M", "-o", report.name, *cmd],
+        proc = subprocess.run([TIME, "-f", "%M %U %S", "-o", report.name, *cmd],
                               stdout=subprocess.DEVNULL, env=env)
         seconds = time.perf_counter() - start
         if proc.returncode != 0:
             raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-        return Run(seconds, int(report.read().split()[-1]) / 1024)
+        rss, user, system = report.read().split()[-3:]
+        return Run(seconds, int(rss) / 1024, float(user) + float(system))
 
 
 def _tokens(path: str):

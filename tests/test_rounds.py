@@ -51,7 +51,7 @@ def test_the_plan_gives_every_job_once_an_epoch_in_stretches_with_the_run_s_rate
     starts = np.array([0, 10, 70_000, 300_000, 500_000, 700_001], dtype=np.int64)
     cuts = job_boundaries(starts)
     alpha_at = schedule(CONFIG, 2 * int(cuts[-1]))
-    epochs = [rounds.plan(cuts, 3, ROUND, e, alpha_at, 7) for e in range(2)]
+    epochs = [rounds.plan(cuts, 3, 2, e, alpha_at, 7) for e in range(2)]
     for epoch, plan in enumerate(epochs):
         jobs = [job for round_ in plan for share in round_ for job in share]
         assert sorted(j[:2] for j in jobs) == list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
@@ -67,9 +67,18 @@ def test_the_plan_gives_every_job_once_an_epoch_in_stretches_with_the_run_s_rate
         assert first[2] == pytest.approx(alpha_at(epoch * int(cuts[-1])))
     seeds = [job[4] for plan in epochs for round_ in plan for share in round_ for job in share]
     assert len(set(seeds)) == len(seeds)
+    faster = rounds.plan(cuts, 3, 2, 0, alpha_at, 7, rate=3)  # averaging's rates
+    for ours, theirs in zip(_jobs(faster), _jobs(epochs[0])):
+        assert ours[:2] == theirs[:2] and ours[4] == theirs[4]
+        assert ours[2:4] == pytest.approx((3 * theirs[2], 3 * theirs[3]))
 
 
-def test_changes_add_up_as_dense_matrices_do(rng=np.random.default_rng(0)):
+def _jobs(plan):
+    return [job for round_ in plan for share in round_ for job in share]
+
+
+def test_changes_add_up_as_dense_matrices_do():
+    rng = np.random.default_rng(0)
     before = rng.standard_normal((50, 4)).astype(np.float32)
     afters = []
     for rows in ([1, 5, 7], [5, 9], [7, 8, 49]):
@@ -80,20 +89,20 @@ def test_changes_add_up_as_dense_matrices_do(rng=np.random.default_rng(0)):
     total = rounds.combined(changes)[0]
     dense = sum(a - before for a in afters)
     assert total.rows.tolist() == [1, 5, 7, 8, 9, 49]
-    assert total.shares.tolist() == [1, 2, 2, 1, 1, 1]
-    np.testing.assert_allclose(rounds.applied(before, total, rounds.SUM), before + dense,
-                               atol=1e-6)
-    touched = np.zeros(50)
-    touched[total.rows] = total.shares
-    mean = before + dense / np.maximum(touched, 1)[:, None]
-    np.testing.assert_allclose(rounds.applied(before, total, rounds.MEAN), mean, atol=1e-6)
-    assert total.nbytes == 6 * 8 + 6 * 4 * 4 + 6 * 4
+    assert total.nbytes == 6 * 8 + 6 * 4 * 4
     assert isinstance(total, Change)
+    for rule, rate, scale in ((rounds.SUM, 1, 1), (rounds.AVERAGE, 3, 1 / 3)):
+        assert rounds.change_scale(rule, 3) == (rate, scale)
+        np.testing.assert_allclose(rounds.applied(before, total, scale),
+                                   before + dense * scale, atol=1e-6)
+    # averaging: the mean of the shares' weights
+    np.testing.assert_allclose(rounds.applied(before, total, 1 / 3), np.mean(afters, axis=0),
+                               atol=1e-6)
 
 
 def test_one_share_trains_as_one_thread_does(corpus):
     plain = train(str(corpus[1]), CONFIG)
-    shared = train_rounds(str(corpus[1]), CONFIG, Rounds(1, ROUND))
+    shared = train_rounds(str(corpus[1]), CONFIG, Rounds(1, ROUND))  # either rule
     # the same jobs, rates and seeds; only adding each round's change back rounds off
     np.testing.assert_allclose(shared.vectors, plain.vectors, atol=2e-4)
     np.testing.assert_allclose(shared.output_weights, plain.output_weights, atol=2e-4)
@@ -140,7 +149,7 @@ def test_resume_continues_the_run_as_if_never_stopped(corpus, two_shares, tmp_pa
 def test_a_local_cluster_gives_what_the_shares_in_turn_give(corpus, two_shares):
     with Cluster("local:2", 1) as cluster:
         kv = train_rounds(str(corpus[1]), CONFIG, Rounds(2, ROUND),
-                          cluster.executor(str(corpus[1]), CONFIG, rounds.SUM))
+                          cluster.executor(str(corpus[1]), CONFIG, JOB_WORDS))
         info = cluster.info.summary()
     assert np.array_equal(kv.vectors, two_shares.vectors)
     assert np.array_equal(kv.output_weights, two_shares.output_weights)
@@ -162,7 +171,7 @@ def test_a_worker_killed_mid_round_changes_nothing(corpus, two_shares):
                 timer.start()
 
         kv = train_rounds(str(corpus[1]), CONFIG, Rounds(2, ROUND),
-                          cluster.executor(str(corpus[1]), CONFIG, rounds.SUM),
+                          cluster.executor(str(corpus[1]), CONFIG, JOB_WORDS),
                           on_round=on_round)
         after = cluster.client.run(os.getpid)
     assert killed == [victim] and victim not in after.values()  # replaced by its nanny

@@ -100,10 +100,15 @@ if TYPE_CHECKING:
                    "--threads is per worker [default with local:N: cores / N].")
 @click.option("--shares", type=int, default=None, metavar="N",
               help="Train in data-parallel rounds of N shares, each from the same weights, "
-                   "their changes summed [default with --cluster: one a worker]; without "
+                   "their changes combined [default with --cluster: one a worker]; without "
                    "--cluster the shares train in turn here (what N workers compute).")
 @click.option("--round-words", type=int, default=ROUND_WORDS, show_default=True,
               help="With --cluster or --shares: corpus words each share trains a round.")
+@click.option("--combine", type=click.Choice(["average", "sum"]), default="average",
+              show_default=True,
+              help="With --cluster or --shares: average: the next weights are the mean "
+                   "of the shares', each trained at N times the learning rate (Ji et al.'s "
+                   "model averaging); sum: the changes added at the usual rate.")
 @click.option("--resume", is_flag=True,
               help="With --cluster or --shares: continue from OUTPUT.checkpoint, which "
                    "every epoch but the last writes (removed once OUTPUT is written).")
@@ -117,8 +122,8 @@ if TYPE_CHECKING:
 def train_command(corpus: str, output: str | None, format_: str | None, quiet: bool,
                   eval_every_epoch: bool, eval_file: str | None, read_vocab: str | None,
                   save_vocab: str | None, init: str | None, update_vocab: bool,
-                  cluster: str | None, shares: int | None, round_words: int, resume: bool,
-                  **options) -> None:
+                  cluster: str | None, shares: int | None, round_words: int, combine: str,
+                  resume: bool, **options) -> None:
     """Learn word vectors from CORPUS: a UTF-8 text file (.gz, .bz2, .xz read too) with
     one sentence per line, or - for standard input.
 
@@ -132,11 +137,12 @@ def train_command(corpus: str, output: str | None, format_: str | None, quiet: b
     from ..training.word2vec import train
 
     glove = {name: options.pop(name) for name in _GLOVE_OPTIONS}
-    in_rounds = bool(cluster or shares is not None or resume or _given("round_words"))
+    in_rounds = bool(cluster or shares is not None or resume or _given("round_words")
+                     or _given("combine"))
     if in_rounds and (options["arch"] == "glove" or init or read_vocab):
         given = "--arch glove" if options["arch"] == "glove" else (
             "--init" if init else "--read-vocab")
-        raise click.UsageError(f"--cluster, --shares, --round-words and --resume do not "
+        raise click.UsageError(f"--cluster, --shares, --round-words, --combine and --resume do not "
                                f"combine with {given} yet")
     if options["arch"] == "glove":
         _refuse_word2vec_options(init, eval_every_epoch or eval_file, format_)
@@ -194,7 +200,7 @@ def train_command(corpus: str, output: str | None, format_: str | None, quiet: b
     try:
         if in_rounds:
             kv = _train_in_rounds(corpus, config, output, cluster, shares, round_words,
-                                  resume, bar, on_epoch, before_training)
+                                  combine, resume, bar, on_epoch, before_training)
         else:
             kv = train(corpus, config, on_progress=bar.update, on_epoch=on_epoch,
                        vocabulary=vocabulary, init=initial, update_vocab=update_vocab,
@@ -220,7 +226,8 @@ CHECKPOINT_SUFFIX = ".checkpoint"
 
 
 def _train_in_rounds(corpus: str, config: TrainConfig, output: str, address: str | None,
-                     shares: int | None, round_words: int, resume: bool, bar: _ProgressBar,
+                     shares: int | None, round_words: int, combine: str, resume: bool,
+                     bar: _ProgressBar,
                      on_epoch, before_training) -> KeyedVectors:
     """`w2v train --cluster/--shares`: data-parallel rounds (training.rounds), on a Dask
     cluster or in turn here, with a checkpoint after each epoch."""
@@ -236,7 +243,7 @@ def _train_in_rounds(corpus: str, config: TrainConfig, output: str, address: str
     checkpoint = output + CHECKPOINT_SUFFIX
     outputs.check_output_path(checkpoint)
     if address is None:
-        plan = Rounds(shares or 1, round_words, checkpoint=checkpoint, resume=resume)
+        plan = Rounds(shares or 1, round_words, combine, checkpoint, resume)
         return train_rounds(corpus, config, plan, on_progress=bar.update, on_epoch=on_epoch,
                             before_training=before_training)
     if not is_encoded(corpus):
@@ -249,9 +256,9 @@ def _train_in_rounds(corpus: str, config: TrainConfig, output: str, address: str
         if workers.isdigit() and int(workers) > 0:
             config = dataclasses.replace(config, threads=max(1, available_cores() // int(workers)))
     with Cluster(address, config.threads) as cluster:
-        plan = Rounds(shares or len(cluster.addresses), round_words, checkpoint=checkpoint,
-                      resume=resume)
-        kv = train_rounds(corpus, config, plan, cluster.executor(corpus, config, plan.rule),
+        plan = Rounds(shares or len(cluster.addresses), round_words, combine, checkpoint,
+                      resume)
+        kv = train_rounds(corpus, config, plan, cluster.executor(corpus, config, plan.job_words),
                           on_progress=bar.update, on_epoch=on_epoch,
                           before_training=before_training)
     info = cluster.info.summary()

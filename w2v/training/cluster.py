@@ -35,22 +35,22 @@ _ENGINES: dict = {}  # (path, size, mtime, config) -> Engine, in each worker pro
 _LOCK = threading.Lock()  # one share at a time per worker process: they share the Engine
 
 
-def _engine(path: str, config: TrainConfig):
+def _engine(path: str, config: TrainConfig, job_words: int):
     info = os.stat(path)
-    key = (path, info.st_size, info.st_mtime_ns, config)
+    key = (path, info.st_size, info.st_mtime_ns, config, job_words)
     with _LOCK:
         if key not in _ENGINES:
             _ENGINES.clear()
             vocab, encoded = rounds.vocabulary(path, config)
-            _ENGINES[key] = rounds.engine_for(vocab, encoded, config)
+            _ENGINES[key] = rounds.engine_for(vocab, encoded, config, job_words)
         return _ENGINES[key]
 
 
-def _warm(path: str, config: TrainConfig) -> dict:
+def _warm(path: str, config: TrainConfig, job_words: int) -> dict:
     """Build this worker's engine and compile (or load from the cache) its kernels by
     training a few positions; return the seconds each took."""
     started = time.perf_counter()
-    engine = _engine(path, config)
+    engine = _engine(path, config, job_words)
     loaded = time.perf_counter()
     with _LOCK:
         weights = (np.zeros_like(engine.w_in), np.zeros_like(engine.w_out[:engine.words]))
@@ -58,9 +58,9 @@ def _warm(path: str, config: TrainConfig) -> dict:
     return {"load_s": loaded - started, "compile_s": time.perf_counter() - loaded}
 
 
-def _share(path: str, config: TrainConfig, weights: Weights, jobs: list[Job]
-           ) -> tuple[Change, Change]:
-    engine = _engine(path, config)
+def _share(path: str, config: TrainConfig, job_words: int, weights: Weights,
+           jobs: list[Job]) -> tuple[Change, Change]:
+    engine = _engine(path, config, job_words)
     with _LOCK:
         return rounds.train_share(engine, weights, jobs)
 
@@ -69,8 +69,9 @@ def _merge(a: tuple[Change, Change], b: tuple[Change, Change]) -> tuple[Change, 
     return rounds.merged(a[0], b[0]), rounds.merged(a[1], b[1])
 
 
-def _apply(weights: Weights, change: tuple[Change, Change], rule: str) -> Weights:
-    return rounds.applied(weights[0], change[0], rule), rounds.applied(weights[1], change[1], rule)
+def _apply(weights: Weights, change: tuple[Change, Change], scale: float) -> Weights:
+    return (rounds.applied(weights[0], change[0], scale),
+            rounds.applied(weights[1], change[1], scale))
 
 
 def _sizes(*changes: tuple[Change, Change]) -> list[int]:
@@ -88,6 +89,7 @@ class ClusterInfo:
     load_s: float = 0.0  # slowest worker: vocabulary and engine
     compile_s: float = 0.0  # slowest worker: the kernels from the cache
     rounds: int = 0
+    rounds_s: float = 0.0  # the rounds themselves, as the driver waited for them
     change_bytes: list[int] = field(default_factory=list)  # per round, all shares'
     weight_bytes: int = 0  # one copy of the weights
 
@@ -97,7 +99,8 @@ class ClusterInfo:
         return {"address": self.address, "workers": self.workers,
                 "threads_per_worker": self.threads, "start_s": round(self.start_s, 2),
                 "load_s": round(self.load_s, 2), "compile_s": round(self.compile_s, 2),
-                "rounds": self.rounds, "change_bytes_per_round": int(changes),
+                "rounds": self.rounds, "rounds_s": round(self.rounds_s, 2),
+                "change_bytes_per_round": int(changes),
                 "weight_bytes": self.weight_bytes,
                 "bytes_per_round": int(changes + (self.workers - 1) * self.weight_bytes)}
 
@@ -146,27 +149,28 @@ class Cluster:
         if self.local is not None:
             self.local.close()
 
-    def executor(self, path: str, config: TrainConfig, rule: str):
-        """A ``rounds.Executor`` on this cluster (``train_rounds``'s ``executor``)."""
-        def make(vocab: Vocabulary, encoded: EncodedCorpus) -> DaskRounds:
-            return DaskRounds(self, os.path.abspath(path), config, rule, len(vocab))
+    def executor(self, path: str, config: TrainConfig, job_words: int):
+        """A ``rounds.Executor`` on this cluster (``train_rounds``'s ``executor``; the
+        workers' engines cut the corpus into jobs of ``job_words``)."""
+        def make(vocab: Vocabulary, encoded: EncodedCorpus, scale: float) -> DaskRounds:
+            return DaskRounds(self, (os.path.abspath(path), config, job_words), scale,
+                              len(vocab))
         return make
 
 
 class DaskRounds:
     """``rounds.Executor`` on a Dask cluster (see the module doc)."""
 
-    def __init__(self, cluster: Cluster, path: str, config: TrainConfig, rule: str,
-                 words: int) -> None:
+    def __init__(self, cluster: Cluster, spec: tuple, scale: float, words: int) -> None:
         self.cluster, self.client = cluster, cluster.client
-        self.path, self.config, self.rule = path, config, rule
+        self.spec, self.scale = spec, scale  # spec: the engine's path, config, job_words
         self.held: list = []  # the previous round's weights, kept until the next is done
         self.number = 0
-        costs = self.client.run(_warm, path, config)
+        costs = self.client.run(_warm, *spec)
         info = cluster.info
         info.load_s = max(c["load_s"] for c in costs.values())
         info.compile_s = max(c["compile_s"] for c in costs.values())
-        info.weight_bytes = 2 * words * config.dim * 4
+        info.weight_bytes = 2 * words * spec[1].dim * 4
 
     def put(self, weights: Weights):
         [state] = self.client.scatter([weights], broadcast=True, hash=False)
@@ -174,10 +178,11 @@ class DaskRounds:
         return state
 
     def round(self, state, jobs: list[list[Job]]):
+        started = time.perf_counter()
         submit = self.client.submit
         workers = sorted(self.client.scheduler_info()["workers"]) or self.cluster.addresses
         tag = f"{os.getpid()}-{id(self)}-{self.number}"
-        changes = [submit(_share, self.path, self.config, state, share, key=f"w2v-share-{tag}-{s}",
+        changes = [submit(_share, *self.spec, state, share, key=f"w2v-share-{tag}-{s}",
                           workers=[workers[s % len(workers)]], allow_other_workers=True,
                           pure=False)
                    for s, share in enumerate(jobs) if share]
@@ -186,12 +191,13 @@ class DaskRounds:
         while len(level) > 1:
             level = [submit(_merge, a, b, pure=False) if b is not None else a
                      for a, b in rounds._pairs(level)]
-        nxt = submit(_apply, state, level[0], self.rule, key=f"w2v-weights-{tag}", pure=False)
+        nxt = submit(_apply, state, level[0], self.scale, key=f"w2v-weights-{tag}", pure=False)
         self.cluster.info.change_bytes.append(sum(sizes.result()))
         _wait(nxt)
         self.held = [state, nxt]
         self.number += 1
         self.cluster.info.rounds += 1
+        self.cluster.info.rounds_s += time.perf_counter() - started
         return nxt
 
     def get(self, state) -> Weights:

@@ -3,15 +3,26 @@ weights, their changes combined into the next round's (``w2v train --shares N`` 
 the shares in turn in this process; ``--cluster``, ``training.cluster``, on Dask
 workers).
 
-Each epoch the corpus is cut into jobs (``word2vec.job_boundaries``) and the jobs into
+Each epoch the corpus is cut into jobs (``word2vec.job_boundaries``, of at most
+``round_words`` positions) and the jobs into
 ``shares`` stretches, as threads' are (``spread_order``). A round gives each share the
 next ``round_words`` positions of its stretch: the share copies the round's weights,
 trains its jobs with the existing kernel (its own threads, Hogwild among them), and
 hands back the rows it changed and by how much (``Change``). The changes are added up,
-pairwise, and added to the round's weights (the sum rule; ``MEAN`` divides each row's
-sum by the shares that changed it). A job's learning rate and seed depend only on its
-place in the epoch's order, as in one process, so with one thread a share the result
-depends on the seed and the number of shares alone, never on which worker ran what.
+pairwise, and combined into the next round's weights by one of two rules:
+
+* ``AVERAGE`` (the default): model averaging, as Ji et al.'s MPI word2vec does. Every
+  share trains at ``shares`` times the learning rate, and the next weights are the
+  mean of the shares' weights, that is the round's plus the sum of the changes over
+  ``shares``. A row only one share touched moves about as far as one process would
+  move it; a row every share touched moves to the mean of where they took it.
+* ``SUM``: the changes added at the usual rate, as if the shares had trained one after
+  another. It matches one process with two shares and short rounds, and diverges
+  with eight (a frequent word's row moved eight times as far as any share saw).
+
+A job's learning rate and seed depend only on its place in the epoch's order, as in one
+process, so with one thread a share the result depends on the seed and the number of
+shares alone, never on which worker ran what.
 
 After each epoch the weights can be written to a checkpoint (``save_checkpoint``) that
 ``--resume`` continues from: the rest of the run is the one it would have been.
@@ -48,7 +59,8 @@ from .word2vec import (
     spread_order,
 )
 
-SUM, MEAN = "sum", "mean"
+AVERAGE, SUM = "average", "sum"
+RULES = (AVERAGE, SUM)
 CHECKPOINT = "w2v-checkpoint"
 CHECKPOINT_VERSION = 1
 
@@ -58,43 +70,41 @@ Weights = tuple[np.ndarray, np.ndarray]  # input vectors, output weights (words 
 
 @dataclass
 class Change:
-    """What training changed in one matrix: the rows (sorted), the change to each, and
-    how many shares changed it."""
+    """What training changed in one matrix: the rows (sorted), and the change to each."""
 
     rows: np.ndarray  # int64
     values: np.ndarray  # float32, len(rows) x dim
-    shares: np.ndarray  # int32
 
     @property
     def nbytes(self) -> int:
-        return self.rows.nbytes + self.values.nbytes + self.shares.nbytes
+        return self.rows.nbytes + self.values.nbytes
 
 
 def change_of(before: np.ndarray, after: np.ndarray) -> Change:
     """The rows of ``after`` that differ from ``before``, and by how much."""
     rows = np.flatnonzero((before != after).any(axis=1))
-    return Change(rows, after[rows] - before[rows], np.ones(len(rows), np.int32))
+    return Change(rows, after[rows] - before[rows])
 
 
 def merged(a: Change, b: Change) -> Change:
     """Two shares' changes to one matrix, added up."""
     rows = np.union1d(a.rows, b.rows)
     values = np.zeros((len(rows), a.values.shape[1]), np.float32)
-    shares = np.zeros(len(rows), np.int32)
     for c in (a, b):
-        at = np.searchsorted(rows, c.rows)
-        values[at] += c.values
-        shares[at] += c.shares
-    return Change(rows, values, shares)
+        values[np.searchsorted(rows, c.rows)] += c.values
+    return Change(rows, values)
 
 
-def applied(matrix: np.ndarray, change: Change, rule: str) -> np.ndarray:
-    """A copy of ``matrix`` with ``change`` added (``MEAN``: each row's sum divided by
-    the shares that changed it)."""
+def applied(matrix: np.ndarray, change: Change, scale: float) -> np.ndarray:
+    """A copy of ``matrix`` with ``change`` times ``scale`` added."""
     out = matrix.copy()
-    values = change.values if rule == SUM else change.values / change.shares[:, None]
-    out[change.rows] += values
+    out[change.rows] += change.values if scale == 1 else change.values * np.float32(scale)
     return out
+
+
+def change_scale(rule: str, shares: int) -> tuple[float, float]:
+    """The factor of the shares' learning rates, and of their summed changes."""
+    return (shares, 1 / shares) if rule == AVERAGE else (1, 1)
 
 
 def train_share(engine: Engine, weights: Weights, jobs: list[Job]) -> tuple[Change, Change]:
@@ -121,20 +131,23 @@ def _pairs(items: list) -> Iterable[tuple]:
             for i in range(0, len(items), 2))
 
 
-def plan(cuts: np.ndarray, shares: int, round_words: int, epoch: int,
-         alpha_at: Callable[[int], float], seed: int) -> list[list[list[Job]]]:
-    """One epoch's rounds: for each, each share's jobs. Jobs are handed out as threads
-    take them (the corpus cut into ``shares`` stretches, taken in turn), and each job's
-    learning rate follows its place in that order over the whole run."""
+def plan(cuts: np.ndarray, shares: int, jobs_a_round: int, epoch: int,
+         alpha_at: Callable[[int], float], seed: int, rate: float = 1.0
+         ) -> list[list[list[Job]]]:
+    """One epoch's rounds: for each, each share's jobs (``jobs_a_round`` of them). Jobs
+    are handed out as threads take them (the corpus cut into ``shares`` stretches,
+    taken in turn), and each job's learning rate follows its place in that order over
+    the whole run (times ``rate``)."""
     order = spread_order(len(cuts) - 1, shares)
-    step = shares * max(1, round_words // JOB_WORDS)
+    step = shares * jobs_a_round
     done = epoch * int(cuts[-1])
     rounds = []
     for first in range(0, len(order), step):
         jobs: list[list[Job]] = [[] for _ in range(shares)]
         for i, j in enumerate(order[first:first + step]):
             start, end = int(cuts[j]), int(cuts[j + 1])
-            jobs[i % shares].append((start, end, alpha_at(done), alpha_at(done + end - start),
+            jobs[i % shares].append((start, end, rate * alpha_at(done),
+                                     rate * alpha_at(done + end - start),
                                      job_seed(seed, epoch, len(cuts), j)))
             done += end - start
         rounds.append(jobs)
@@ -156,8 +169,8 @@ class InTurn:
     """The shares trained one after another in this process (``--shares`` alone): what
     a cluster of that many workers computes, on one machine."""
 
-    def __init__(self, engine: Engine, rule: str = SUM) -> None:
-        self.engine, self.rule = engine, rule
+    def __init__(self, engine: Engine, scale: float) -> None:
+        self.engine, self.scale = engine, scale
         self.round_bytes = 0  # the changes handed back, in the last round
 
     def put(self, weights: Weights) -> Weights:
@@ -167,7 +180,8 @@ class InTurn:
         changes = [train_share(self.engine, state, share) for share in jobs if share]
         self.round_bytes = sum(a.nbytes + b.nbytes for a, b in changes)
         change_in, change_out = combined(changes)
-        return applied(state[0], change_in, self.rule), applied(state[1], change_out, self.rule)
+        return (applied(state[0], change_in, self.scale),
+                applied(state[1], change_out, self.scale))
 
     def get(self, state: Weights) -> Weights:
         return state
@@ -180,9 +194,11 @@ def vocabulary(corpus: Corpus, config: TrainConfig) -> tuple[Vocabulary, Encoded
                  config.max_final_vocab, threads=config.workers, tokenizer=config.tokenizer)
 
 
-def engine_for(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig) -> Engine:
+def engine_for(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
+               job_words: int) -> Engine:
     """An engine with weights of its own to train shares with (``train_share``)."""
-    return Engine(vocab, encoded, config, initial_weights(len(vocab), config))
+    return Engine(vocab, encoded, config, initial_weights(len(vocab), config),
+                  job_words=job_words)
 
 
 def check_config(config: TrainConfig) -> None:
@@ -195,35 +211,43 @@ def check_config(config: TrainConfig) -> None:
 @dataclass
 class Rounds:
     """How a run in rounds goes: ``shares`` stretches, ``round_words`` positions each a
-    round, changes combined by ``rule``; after each epoch the weights go to
+    round, changes combined by ``rule`` (``RULES``); after each epoch the weights go to
     ``checkpoint`` (a path, or None), which ``resume`` continues from."""
 
     shares: int
     round_words: int = ROUND_WORDS
-    rule: str = SUM
+    rule: str = AVERAGE
     checkpoint: str | None = None
     resume: bool = False
+
+    @property
+    def job_words(self) -> int:
+        """The corpus positions of a job: a round is a whole number of them."""
+        return min(JOB_WORDS, self.round_words)
 
     def __post_init__(self) -> None:
         if self.shares < 1:
             raise ConfigError("shares", f"must be at least 1 (got {self.shares})")
         if self.round_words < 1:
             raise ConfigError("round_words", f"must be at least 1 (got {self.round_words})")
-        if self.rule not in (SUM, MEAN):
-            raise ConfigError("rule", f"must be {SUM} or {MEAN} (got {self.rule!r})")
+        if self.rule not in RULES:
+            raise ConfigError("rule", f"must be {' or '.join(RULES)} (got {self.rule!r})")
         if self.resume and not self.checkpoint:
             raise ConfigError("resume", "needs a checkpoint path")
 
 
 def train_rounds(corpus: Corpus, config: TrainConfig, rounds: Rounds,
-                 executor: Callable[[Vocabulary, EncodedCorpus], Executor] | None = None,
+                 executor: Callable[[Vocabulary, EncodedCorpus, float], Executor]
+                 | None = None,
                  on_progress: Callable[[Progress], None] | None = None,
                  on_epoch: Callable[[int, KeyedVectors], None] | None = None,
                  before_training: Callable[[Vocabulary], None] | None = None,
                  on_round: Callable[[int, int], None] | None = None) -> KeyedVectors:
     """Learn word vectors from ``corpus`` in data-parallel rounds (see the module doc).
 
-    ``executor(vocab, encoded)`` makes where the shares train (default: ``InTurn``).
+    ``executor(vocab, encoded, scale)`` makes where the shares train, their summed
+    changes times ``scale`` added to the weights (default: ``InTurn``); its engines
+    cut the corpus into jobs of ``rounds.job_words``.
     ``on_progress``, ``on_epoch`` and ``before_training`` are ``word2vec.train``'s;
     ``on_round(epoch, round)`` runs as each round starts."""
     check_config(config)
@@ -239,9 +263,12 @@ def train_rounds(corpus: Corpus, config: TrainConfig, rounds: Rounds,
     if weights is None:
         w_in, w_out = initial_weights(len(vocab), config)
         weights = (w_in, w_out[:len(vocab)])
-    run = (executor or (lambda v, e: InTurn(engine_for(v, e, config), rounds.rule)))(
-        vocab, encoded)
-    cuts = job_boundaries(encoded.sentence_starts)
+    rate, scale = change_scale(rounds.rule, rounds.shares)
+    job_words = rounds.job_words
+    run = (executor or (lambda v, e, s: InTurn(engine_for(v, e, config, job_words), s)))(
+        vocab, encoded, scale)
+    cuts = job_boundaries(encoded.sentence_starts, job_words)
+    jobs_a_round = max(1, rounds.round_words // job_words)
     total = config.epochs * encoded.words
     alpha_at = schedule(config, total)
     report = on_progress or (lambda progress: None)
@@ -249,8 +276,8 @@ def train_rounds(corpus: Corpus, config: TrainConfig, rounds: Rounds,
     report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
     state = run.put(weights)
     for epoch in range(first_epoch, config.epochs):
-        for number, jobs in enumerate(plan(cuts, rounds.shares, rounds.round_words, epoch,
-                                           alpha_at, config.seed)):
+        for number, jobs in enumerate(plan(cuts, rounds.shares, jobs_a_round, epoch,
+                                           alpha_at, config.seed, rate)):
             if on_round is not None:
                 on_round(epoch, number)
             state = run.round(state, jobs)

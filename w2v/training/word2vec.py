@@ -206,11 +206,13 @@ class Engine:
     """The kernels' inputs for one corpus and one set of weights (updated in place):
     ``run(span, settings, seed)`` trains corpus positions span[0]..span[1]-1 from any
     thread, each thread with its own scratch space and copies of the frequent output
-    rows (see ``train_encoded`` for ``table`` and ``documents``)."""
+    rows (see ``train_encoded`` for ``table`` and ``documents``). ``cuts`` holds the
+    corpus cut into jobs of about ``job_words`` positions."""
 
     def __init__(self, vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
                  weights: tuple[np.ndarray, np.ndarray], table: SubwordTable | None = None,
-                 documents: tuple[np.ndarray, int] | None = None) -> None:
+                 documents: tuple[np.ndarray, int] | None = None,
+                 job_words: int = JOB_WORDS) -> None:
         words = self.words = len(vocab)
         self.copies = own_rows(words, config)
         self.w_in, self.w_out = weights
@@ -228,7 +230,7 @@ class Engine:
         sentence_rows, self.doc_mode = documents or (np.empty(0, np.int32), 0)
         self.corpus = (encoded.ids, encoded.sentence_starts, sentence_rows)
         self.release = encoded.release
-        self.cuts = job_boundaries(encoded.sentence_starts)  # the corpus cut into jobs
+        self.cuts = job_boundaries(encoded.sentence_starts, job_words)  # the corpus's jobs
         self.longest = int(np.diff(self.cuts).max())
         self.weights = (self.w_in, self.w_out, w_tree)
         self.config, self.table = config, table
