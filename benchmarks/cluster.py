@@ -98,7 +98,7 @@ def main() -> None:
                      if cluster else "")
         quality = (f"{mean['analogy']:.2%} | {mean['ws353']:.3f}" if "analogy" in mean
                    else "– | –")
-        print(f"| {arch} | {name} | {round_words or 'default'} | {combine or 'sum'} | "
+        print(f"| {arch} | {name} | {round_words or 'default'} | {combine or 'average'} | "
               f"{quality} | {mean['seconds']:.1f} s | {mean['cpu']:.1f} s | "
               f"{words / mean['seconds']:,.0f} | {in_rounds} |")
     clusters = [(key, r["cluster"]) for key, runs in results.items() for r in runs
