@@ -21,6 +21,7 @@ import logging
 import os
 import threading
 import time
+from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,7 +124,7 @@ class Cluster:
                                "N of at least 1")
             self.local = distributed.LocalCluster(
                 n_workers=int(count), threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR)
+                dashboard_address=":0", silence_logs=logging.ERROR)
             self.client = distributed.Client(self.local)
         else:
             try:
@@ -192,6 +193,7 @@ class DaskRounds:
             level = [submit(_merge, a, b, pure=False) if b is not None else a
                      for a, b in rounds._pairs(level)]
         nxt = submit(_apply, state, level[0], self.scale, key=f"w2v-weights-{tag}", pure=False)
+        _wait(sizes)
         self.cluster.info.change_bytes.append(sum(sizes.result()))
         _wait(nxt)
         self.held = [state, nxt]
@@ -205,9 +207,18 @@ class DaskRounds:
 
 
 def _wait(future) -> None:
-    """Wait for ``future``; raise its task's error, if any."""
-    from distributed import wait
+    """Wait for ``future``; raise its task's error, if any, and a one-line error when the
+    cluster could not finish it (a task whose runs killed its workers, a lost
+    scheduler)."""
+    import distributed
 
-    wait([future])
-    if future.status == "error":
-        raise future.exception()
+    try:
+        distributed.wait([future])
+        if future.status == "error":
+            raise future.exception()
+    except distributed.KilledWorker as exc:
+        raise W2VError(f"--cluster: workers died running a share ({exc}); the last "
+                       "epoch's checkpoint is kept for --resume") from None
+    except (OSError, CancelledError) as exc:  # FutureCancelledError is one
+        raise W2VError(f"--cluster: lost the cluster ({exc}); the last epoch's checkpoint "
+                       "is kept for --resume") from None

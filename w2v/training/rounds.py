@@ -45,6 +45,7 @@ from ..text.corpus import Corpus
 from ..text.vocab import EncodedCorpus, Vocabulary, build
 from ..vectors import native
 from ..vectors.keyed import KeyedVectors
+from . import round_kernels
 from .word2vec import (
     JOB_WORDS,
     Engine,
@@ -82,23 +83,25 @@ class Change:
 
 def change_of(before: np.ndarray, after: np.ndarray) -> Change:
     """The rows of ``after`` that differ from ``before``, and by how much."""
-    rows = np.flatnonzero((before != after).any(axis=1))
-    return Change(rows, after[rows] - before[rows])
+    rows = np.empty(len(before), np.int64)
+    rows = rows[:round_kernels.changed_rows(before, after, rows)].copy()
+    values = np.empty((len(rows), before.shape[1]), np.float32)
+    round_kernels.differences(before, after, rows, values)
+    return Change(rows, values)
 
 
 def merged(a: Change, b: Change) -> Change:
     """Two shares' changes to one matrix, added up."""
-    rows = np.union1d(a.rows, b.rows)
-    values = np.zeros((len(rows), a.values.shape[1]), np.float32)
-    for c in (a, b):
-        values[np.searchsorted(rows, c.rows)] += c.values
-    return Change(rows, values)
+    rows = np.empty(len(a.rows) + len(b.rows), np.int64)
+    values = np.empty((len(rows), a.values.shape[1]), np.float32)
+    n = round_kernels.merge(a.rows, a.values, b.rows, b.values, rows, values)
+    return Change(rows[:n].copy(), values[:n].copy())
 
 
 def applied(matrix: np.ndarray, change: Change, scale: float) -> np.ndarray:
     """A copy of ``matrix`` with ``change`` times ``scale`` added."""
     out = matrix.copy()
-    out[change.rows] += change.values if scale == 1 else change.values * np.float32(scale)
+    round_kernels.add_rows(out, change.rows, change.values, np.float32(scale))
     return out
 
 
