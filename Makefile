@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 W2V := $(BIN)/w2v
 
-.PHONY: install demo test fuzz bench bench-subwords bench-graphs bench-docs bench-glove bench-encoded docs lint clean
+.PHONY: install demo test fuzz bench bench-subwords bench-graphs bench-docs bench-glove bench-encoded bench-cluster docs lint clean
 
 install: $(VENV)/.installed
 
@@ -70,6 +70,11 @@ bench-docs: install
 # minutes on two cores; needs GNU time).
 bench-encoded: install
 	cd benchmarks && ../$(BIN)/python encoded.py --scale 10
+
+# Rounds on a LocalCluster against one process: quality (3 seeds), then throughput.
+bench-cluster: install
+	cd benchmarks && ../$(BIN)/python cluster.py --seeds 1 2 3 --systems threads2 local2
+	cd benchmarks && ../$(BIN)/python cluster.py --throughput --repeats 3
 
 .venv-pecanpy/bin/pecanpy:
 	$(PYTHON) -m venv .venv-pecanpy

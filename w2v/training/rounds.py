@@ -4,8 +4,8 @@ the shares in turn in this process; ``--cluster``, ``training.cluster``, on Dask
 workers).
 
 Each epoch the corpus is cut into jobs (``word2vec.job_boundaries``, of at most
-``round_words`` positions) and the jobs into
-``shares`` stretches, as threads' are (``spread_order``). A round gives each share the
+``round_words`` positions) and the jobs into ``shares`` stretches, as threads' are
+(``spread_order``). A round gives each share the
 next ``round_words`` positions of its stretch: the share copies the round's weights,
 trains its jobs with the existing kernel (its own threads, Hogwild among them), and
 hands back the rows it changed and by how much (``Change``). The changes are added up,
@@ -17,8 +17,8 @@ pairwise, and combined into the next round's weights by one of two rules:
   ``shares``. A row only one share touched moves about as far as one process would
   move it; a row every share touched moves to the mean of where they took it.
 * ``SUM``: the changes added at the usual rate, as if the shares had trained one after
-  another. It matches one process with two shares and short rounds, and diverges
-  with eight (a frequent word's row moved eight times as far as any share saw).
+  another. It does as well with two shares and short rounds, and diverges with eight
+  (a frequent word's row moved eight times as far as any share saw).
 
 A job's learning rate and seed depend only on its place in the epoch's order, as in one
 process, so with one thread a share the result depends on the seed and the number of
@@ -174,14 +174,12 @@ class InTurn:
 
     def __init__(self, engine: Engine, scale: float) -> None:
         self.engine, self.scale = engine, scale
-        self.round_bytes = 0  # the changes handed back, in the last round
 
     def put(self, weights: Weights) -> Weights:
         return weights
 
     def round(self, state: Weights, jobs: list[list[Job]]) -> Weights:
         changes = [train_share(self.engine, state, share) for share in jobs if share]
-        self.round_bytes = sum(a.nbytes + b.nbytes for a, b in changes)
         change_in, change_out = combined(changes)
         return (applied(state[0], change_in, self.scale),
                 applied(state[1], change_out, self.scale))
