@@ -10,6 +10,7 @@ that file with peers.SETTINGS, as a whole process, the systems in turn within ea
 seed (or repeat):
 
     threads2  one process, 2 threads (the reference)
+    threads1  one process, 1 thread (each share's threads)
     local2    --cluster local:2, one thread a worker
     local1    --cluster local:1, one thread
     shares2   --shares 2, trained in turn here with 2 threads each (what local2 computes)
@@ -34,6 +35,7 @@ from w2v import KeyedVectors
 
 SYSTEMS = {
     "threads2": (2, []),
+    "threads1": (1, []),
     "local2": (1, ["--cluster", "local:2"]),
     "local1": (1, ["--cluster", "local:1"]),
     "shares2": (2, ["--shares", "2"]),
@@ -67,9 +69,10 @@ def main() -> None:
             for seed, _ in itertools.product(args.seeds, range(args.repeats)):
                 for name, (round_words, combine) in itertools.product(args.systems, variants):
                     threads, extra = SYSTEMS[name]
-                    if round_words is not None and name != "threads2":
+                    in_rounds = not name.startswith("threads")
+                    if round_words is not None and in_rounds:
                         extra = extra + ["--round-words", str(round_words)]
-                    if combine is not None and name != "threads2":
+                    if combine is not None and in_rounds:
                         extra = extra + ["--combine", combine]
                     out = os.path.join(tmp, "vectors.w2v")
                     run = measure(w2v_cmd(encoding, out, arch, args.epochs, threads,
