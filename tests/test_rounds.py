@@ -4,7 +4,10 @@ killed mid-round, checkpoints and --resume."""
 
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -214,3 +217,29 @@ def test_bad_round_settings_get_one_line(corpus, tmp_path, extra, message):
     assert message in result.output, result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_ctrl_c_keeps_the_checkpoint_and_resume_finishes_the_run(corpus, tmp_path):
+    out = tmp_path / "r.w2v"
+    checkpoint = tmp_path / "r.w2v.checkpoint"
+    args = ["train", str(corpus[1]), "--shares", "2", "--threads", "1", "--epochs", "3",
+            "--min-count", "3", "--dim", "32", "--seed", "7", "--round-words", str(ROUND),
+            "-o", str(out), "-q"]
+    process = subprocess.Popen([sys.executable, "-m", "w2v", *args], stderr=subprocess.PIPE,
+                               text=True, preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                           signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while not checkpoint.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)  # during the second or third epoch
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and not out.exists() and checkpoint.exists()
+    result = CliRunner().invoke(cli, args + ["--resume"])
+    assert result.exit_code == 0, result.output
+    config = TrainConfig(**{**CONFIG.__dict__, "epochs": 3})
+    whole = train_rounds(str(corpus[1]), config, Rounds(2, ROUND))
+    resumed = KeyedVectors.load(str(out))
+    assert resumed.metadata["rounds"]["resumed_at_epoch"] in (1, 2)
+    assert np.array_equal(resumed.vectors, whole.vectors)
+    assert not checkpoint.exists()
