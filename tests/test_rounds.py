@@ -193,6 +193,9 @@ def test_the_command_trains_on_a_cluster_and_leaves_no_checkpoint(corpus, two_sh
     kv = KeyedVectors.load(str(out))
     assert np.array_equal(kv.vectors, two_shares.vectors)
     assert kv.metadata["rounds"]["cluster"]["rounds"] == 8
+    info = CliRunner().invoke(cli, ["info", str(out)]).output
+    assert f"2 shares of {ROUND:,} words a round, average; on local:2, 2 workers, 8 rounds" \
+        in info
     assert not os.path.exists(str(out) + ".checkpoint")
     result = CliRunner().invoke(cli, args + ["--shares", "2", "--threads", "1", "-q"])
     assert result.exit_code == 0, result.output

@@ -279,6 +279,18 @@ def info_command(model: str | None, as_json: bool) -> None:
         rows.append(("corpus", f"{corpus.get('source')}: {number(corpus, 'tokens')} tokens, "
                                f"{number(corpus, 'words')} of them in the vocabulary, "
                                f"{number(corpus, 'sentences')} sentences"))
+    rounds = meta.get("rounds")
+    if isinstance(rounds, dict):  # --shares or --cluster (training.rounds)
+        line = (f"{number(rounds, 'shares')} shares of {number(rounds, 'round_words')} "
+                f"words a round, {rounds.get('rule')}")
+        cluster = rounds.get("cluster")
+        if isinstance(cluster, dict):
+            line += (f"; on {cluster.get('address')}, {number(cluster, 'workers')} workers, "
+                     f"{number(cluster, 'rounds')} rounds, at most "
+                     f"{number(cluster, 'bytes_per_round')} bytes a round")
+        if rounds.get("resumed_at_epoch"):
+            line += f"; resumed after epoch {rounds['resumed_at_epoch']}"
+        rows.append(("rounds", line))
     if "trained" in meta:
         rows.append(("trained", str(meta["trained"])))
     for key, value in rows:
