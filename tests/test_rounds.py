@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from w2v.cli import cli
 from w2v.config import TrainConfig
 from w2v.errors import W2VError
-from w2v.training import rounds
+from w2v.training import rounds, word2vec
 from w2v.training.cluster import Cluster
 from w2v.training.rounds import Change, Rounds, train_rounds
 from w2v.training.word2vec import JOB_WORDS, job_boundaries, schedule, train
@@ -59,9 +59,15 @@ def test_the_plan_gives_every_job_once_an_epoch_in_stretches_with_the_run_s_rate
         jobs = [job for round_ in plan for share in round_ for job in share]
         assert sorted(j[:2] for j in jobs) == list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
         assert all(len(share) <= 2 for round_ in plan for share in round_)
-        for s in range(3):  # a share's jobs run forward through one stretch
-            starts_ = [job[0] for round_ in plan for job in round_[s]]
-            assert starts_ == sorted(starts_)
+        stretches = np.array_split(np.arange(len(cuts) - 1), 3 * rounds.INTERLEAVE)
+        for s in range(3):  # a share's jobs run forward through its stretches, in turn
+            mine = [int(np.searchsorted(cuts, job[0])) for round_ in plan
+                    for job in round_[s]]
+            own = [list(stretches[k]) for k in range(s, len(stretches), 3)]
+            assert sorted(mine) == sorted(j for stretch in own for j in stretch)
+            for stretch in own:
+                assert [j for j in mine if j in stretch] == stretch
+            assert mine[:2] == [own[0][0], own[1][0]]  # taken in turn
         # the rates fall with the place in the run, and join up between epochs
         rates = [job[2:4] for round_ in plan for i in range(2) for share in round_
                  for job in share[i:i + 1]]
@@ -103,7 +109,10 @@ def test_changes_add_up_as_dense_matrices_do():
                                atol=1e-6)
 
 
-def test_one_share_trains_as_one_thread_does(corpus):
+def test_one_share_trains_as_one_thread_does(corpus, monkeypatch):
+    spread = word2vec.spread_order  # one thread taking INTERLEAVE stretches in turn
+    monkeypatch.setattr(word2vec, "spread_order",
+                        lambda jobs, workers: spread(jobs, workers * rounds.INTERLEAVE))
     plain = train(str(corpus[1]), CONFIG)
     shared = train_rounds(str(corpus[1]), CONFIG, Rounds(1, ROUND))  # either rule
     # the same jobs, rates and seeds; only adding each round's change back rounds off
