@@ -17,7 +17,6 @@ from ..config import (
     ROUND_WORDS,
     GloveConfig,
     TrainConfig,
-    available_cores,
 )
 from ..errors import W2VError
 from ..tools import evaluate
@@ -235,15 +234,10 @@ def _train_in_rounds(corpus: str, config: TrainConfig, output: str, address: str
     from ..training.rounds import Rounds, check_config, train_rounds
 
     check_config(config)
-    if shares is not None and shares < 1:
-        raise click.BadParameter(f"must be at least 1 (got {shares})", param_hint="--shares")
-    if round_words < 1:
-        raise click.BadParameter(f"must be at least 1 (got {round_words})",
-                                 param_hint="--round-words")
     checkpoint = output + CHECKPOINT_SUFFIX
+    plan = Rounds(1 if shares is None else shares, round_words, combine, checkpoint, resume)
     outputs.check_output_path(checkpoint)
     if address is None:
-        plan = Rounds(shares or 1, round_words, combine, checkpoint, resume)
         return train_rounds(corpus, config, plan, on_progress=bar.update, on_epoch=on_epoch,
                             before_training=before_training)
     if not is_encoded(corpus):
@@ -251,13 +245,10 @@ def _train_in_rounds(corpus: str, config: TrainConfig, output: str, address: str
                        f"run w2v encode {corpus} -o corpus.w2vc, then train corpus.w2vc")
     from ..training.cluster import Cluster
 
-    if address.startswith("local:") and config.threads is None:
-        workers = address[len("local:"):]
-        if workers.isdigit() and int(workers) > 0:
-            config = dataclasses.replace(config, threads=max(1, available_cores() // int(workers)))
     with Cluster(address, config.threads) as cluster:
-        plan = Rounds(shares or len(cluster.addresses), round_words, combine, checkpoint,
-                      resume)
+        config = dataclasses.replace(config, threads=cluster.threads)
+        if shares is None:  # one a worker
+            plan = dataclasses.replace(plan, shares=len(cluster.addresses))
         kv = train_rounds(corpus, config, plan, cluster.executor(corpus, config, plan.job_words),
                           on_progress=bar.update, on_epoch=on_epoch,
                           before_training=before_training)

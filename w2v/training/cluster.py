@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..config import TrainConfig
+from ..config import TrainConfig, available_cores
 from ..errors import W2VError
 from ..text.vocab import EncodedCorpus, Vocabulary
 from . import rounds
@@ -66,15 +66,6 @@ def _share(path: str, config: TrainConfig, job_words: int, weights: Weights,
         return rounds.train_share(engine, weights, jobs)
 
 
-def _merge(a: tuple[Change, Change], b: tuple[Change, Change]) -> tuple[Change, Change]:
-    return rounds.merged(a[0], b[0]), rounds.merged(a[1], b[1])
-
-
-def _apply(weights: Weights, change: tuple[Change, Change], scale: float) -> Weights:
-    return (rounds.applied(weights[0], change[0], scale),
-            rounds.applied(weights[1], change[1], scale))
-
-
 def _sizes(*changes: tuple[Change, Change]) -> list[int]:
     return [a.nbytes + b.nbytes for a, b in changes]
 
@@ -108,7 +99,8 @@ class ClusterInfo:
 
 class Cluster:
     """A Dask client, and the LocalCluster it runs on for ``local:N``; a context
-    manager that closes what it opened."""
+    manager that closes what it opened. ``threads`` is each worker's kernel threads:
+    as given, or with ``local:N`` the cores over N (None: each worker's cores)."""
 
     def __init__(self, address: str, threads: int | None) -> None:
         try:
@@ -122,6 +114,7 @@ class Cluster:
             if not count.isdigit() or int(count) < 1:
                 raise W2VError(f"--cluster {address}: local:N needs a number of workers "
                                "N of at least 1")
+            threads = threads or max(1, available_cores() // int(count))
             self.local = distributed.LocalCluster(
                 n_workers=int(count), threads_per_worker=1, processes=True,
                 dashboard_address=":0", silence_logs=logging.ERROR)
@@ -136,6 +129,7 @@ class Cluster:
         if not self.addresses:
             self.close()
             raise W2VError(f"--cluster {address}: the scheduler has no workers")
+        self.threads = threads
         self.info = ClusterInfo(address, len(self.addresses), threads or 0,
                                 time.perf_counter() - started)
 
@@ -188,11 +182,10 @@ class DaskRounds:
                           pure=False)
                    for s, share in enumerate(jobs) if share]
         sizes = submit(_sizes, *changes, key=f"w2v-sizes-{tag}", pure=False)
-        level = changes
-        while len(level) > 1:
-            level = [submit(_merge, a, b, pure=False) if b is not None else a
-                     for a, b in rounds._pairs(level)]
-        nxt = submit(_apply, state, level[0], self.scale, key=f"w2v-weights-{tag}", pure=False)
+        total = rounds.pairwise(changes, lambda a, b: submit(rounds.merged_pair, a, b,
+                                                             pure=False))
+        nxt = submit(rounds.applied_pair, state, total, self.scale, key=f"w2v-weights-{tag}",
+                     pure=False)
         _wait(sizes)
         self.cluster.info.change_bytes.append(sum(sizes.result()))
         _wait(nxt)

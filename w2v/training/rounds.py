@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,6 +55,7 @@ from .word2vec import (
     initial_weights,
     job_boundaries,
     job_seed,
+    own_rows,
     run_threads,
     schedule,
     settings,
@@ -111,6 +112,24 @@ def applied(matrix: np.ndarray, change: Change, scale: float) -> np.ndarray:
     return out
 
 
+def merged_pair(a: tuple[Change, Change], b: tuple[Change, Change]) -> tuple[Change, Change]:
+    """Two shares' changes to both matrices, added up."""
+    return merged(a[0], b[0]), merged(a[1], b[1])
+
+
+def applied_pair(weights: Weights, change: tuple[Change, Change], scale: float) -> Weights:
+    """The next round's weights: ``change`` (to both matrices) times ``scale`` added."""
+    return applied(weights[0], change[0], scale), applied(weights[1], change[1], scale)
+
+
+def pairwise(items: list, add: Callable) -> object:
+    """``items`` added up in a tree: ``add`` on neighbours, level after level."""
+    while len(items) > 1:
+        items = [add(items[i], items[i + 1]) if i + 1 < len(items) else items[i]
+                 for i in range(0, len(items), 2)]
+    return items[0]
+
+
 def change_scale(rule: str, shares: int) -> tuple[float, float]:
     """The factor of the shares' learning rates, and of their summed changes."""
     return (shares, 1 / shares) if rule == AVERAGE else (1, 1)
@@ -128,16 +147,8 @@ def train_share(engine: Engine, weights: Weights, jobs: list[Job]) -> tuple[Chan
 
 
 def combined(changes: list[tuple[Change, Change]]) -> tuple[Change, Change]:
-    """Every share's changes added up, pairwise (as a tree of Dask tasks does)."""
-    while len(changes) > 1:
-        changes = [(merged(a[0], b[0]), merged(a[1], b[1])) if b is not None else a
-                   for a, b in _pairs(changes)]
-    return changes[0]
-
-
-def _pairs(items: list) -> Iterable[tuple]:
-    return ((items[i], items[i + 1] if i + 1 < len(items) else None)
-            for i in range(0, len(items), 2))
+    """Every share's changes added up in a tree (as the Dask tasks add them)."""
+    return pairwise(changes, merged_pair)
 
 
 def plan(cuts: np.ndarray, shares: int, jobs_a_round: int, epoch: int,
@@ -187,9 +198,7 @@ class InTurn:
 
     def round(self, state: Weights, jobs: list[list[Job]]) -> Weights:
         changes = [train_share(self.engine, state, share) for share in jobs if share]
-        change_in, change_out = combined(changes)
-        return (applied(state[0], change_in, self.scale),
-                applied(state[1], change_out, self.scale))
+        return applied_pair(state, combined(changes), self.scale)
 
     def get(self, state: Weights) -> Weights:
         return state
@@ -204,9 +213,13 @@ def vocabulary(corpus: Corpus, config: TrainConfig) -> tuple[Vocabulary, Encoded
 
 def engine_for(vocab: Vocabulary, encoded: EncodedCorpus, config: TrainConfig,
                job_words: int) -> Engine:
-    """An engine with weights of its own to train shares with (``train_share``)."""
-    return Engine(vocab, encoded, config, initial_weights(len(vocab), config),
-                  job_words=job_words)
+    """An engine with weights of its own to train shares with (``train_share``, which
+    loads each round's weights into them: they start unset)."""
+    words = len(vocab)
+    spare = config.workers * own_rows(words, config)
+    weights = (np.empty((words, config.dim), np.float32),
+               np.empty((words + spare, config.dim), np.float32))
+    return Engine(vocab, encoded, config, weights, job_words=job_words)
 
 
 def check_config(config: TrainConfig) -> None:
