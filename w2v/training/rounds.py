@@ -364,13 +364,9 @@ def load_checkpoint(path: str, identity: dict, words: int, dim: int) -> tuple[in
     epochs = header.get("epochs_done")
     if not isinstance(epochs, int) or epochs < 0:
         raise _corrupt(path, "its header lacks the epochs done")
-    matrices = []
-    with open(path, "rb") as f:
-        for name in ("w_in", "w_out"):
-            f.seek(sections[name]["offset"])
-            data = np.frombuffer(f.read(sections[name]["bytes"]), dtype="<f4")
-            matrices.append(data.reshape(words, dim).astype(np.float32))
-    return epochs, (matrices[0], matrices[1])
+    w_in, w_out = (np.fromfile(path, "<f4", words * dim, offset=sections[name]["offset"])
+                   .reshape(words, dim) for name in ("w_in", "w_out"))
+    return epochs, (w_in, w_out)
 
 
 def _corrupt(path: str, why: str) -> W2VError:
