@@ -211,3 +211,113 @@ def test_a_damaged_encoding_is_refused_naming_the_file(text, tmp_path):
                        + b" " * (length - len(bad)) + data[16 + length:])
     with pytest.raises(CorpusError, match="forged.w2vc is not a valid encoded corpus"):
         vocab.build(forged, 5)
+
+
+# --vocab-memory: the vocabulary counted within a budget, the ids streamed to the file.
+
+def _streamed(path, source, budget, settings, threads=1):
+    settings = {**dict.fromkeys(encoded.SETTINGS), "tokenizer": "whitespace",
+                "lowercase": False, **settings}
+    encoded.encode_streamed(str(path), source, budget, settings, threads, [], "test")
+    read = encoded.read(str(path))
+    return (read.vocab, read.corpus), read.facts
+
+
+@pytest.mark.parametrize("settings", [{"min_count": 2}, {"min_count": 1, "max_vocab": 50},
+                                      {"min_count": 3, "lowercase": True},
+                                      {"min_count": 2, "max_final_vocab": 40},
+                                      {"min_count": 1, "tokenizer": "simple"}])
+@pytest.mark.parametrize("threads", [1, 3])
+def test_a_budget_never_reached_gives_the_one_pass_encoding(text, tmp_path, monkeypatch,
+                                                            settings, threads):
+    lines = text.read_text().split("\n")  # some words capitalised, some lines in shards
+    lines = [line.upper() if n % 7 == 0 else line for n, line in enumerate(lines)]
+    shards = [tmp_path / f"{n}.txt" for n in range(3)]
+    for n, shard in enumerate(shards):
+        shard.write_text("\n".join(lines[n * 100:(n + 1) * 100]))
+    source = Files([str(s) for s in shards])
+    one_pass = vocab.build(source, **{"max_vocab": None, **settings})
+    monkeypatch.setattr(corpus, "PARALLEL_BYTES", 1)  # every reader a part of the files
+    monkeypatch.setattr(vocab, "text_blocks",  # blocks of 97 bytes: lines span blocks
+                        lambda c, block_bytes=0, stretch=None: corpus.text_blocks(c, 97,
+                                                                                  stretch))
+    got, facts = _streamed(tmp_path / "c.w2vc", source, 1 << 30, settings, threads)
+    _same_corpus(got, one_pass)
+    assert facts["prunes"] == 0 and facts["count_shortfall"] == 0
+
+
+@pytest.fixture(scope="module")
+def many_words(tmp_path_factory):
+    """Zipf words among 250,000 one-off tokens, and mid-frequency words spread thin:
+    more distinct tokens than 0.01 GB holds."""
+    rng = np.random.default_rng(7)
+    tokens = [f"w{r}" for r in np.minimum(rng.zipf(1.2, 150_000), 3000)]
+    tokens += [f"once{i}" for i in range(250_000)]
+    tokens += [f"thin{i % 500}" for i in range(4000)]  # 8 each, far apart once shuffled
+    order = rng.permutation(len(tokens))
+    path = tmp_path_factory.mktemp("many") / "many.txt"
+    path.write_text("\n".join(" ".join(tokens[j] for j in order[i:i + 50])
+                              for i in range(0, len(order), 50)) + "\n")
+    return path
+
+
+def test_a_table_over_budget_is_pruned_as_word2vec_c_does(many_words):
+    budget = 10_000_000
+    scanner = vocab.Scanner(max_token_bytes=1000, budget=budget)
+    exact = vocab.Scanner(max_token_bytes=1000)
+    for block in corpus.text_blocks(str(many_words), 1 << 16):
+        scanner.count(block)
+        exact.count(block)
+        assert scanner.nbytes <= budget
+    assert scanner.prunes > 0 and exact.prunes == 0
+    assert scanner.read == exact.read  # every token was read, if not kept
+    floors = list(range(1, scanner.prunes + 1))  # the floor rose by one each time
+    assert scanner.floor == floors[-1] and scanner.shortfall == sum(floors)
+    counts = dict(zip(scanner.tokens(np.arange(int(scanner.counters[0]))),
+                      scanner.counts().tolist()))
+    true = dict(zip(exact.tokens(np.arange(int(exact.counters[0]))), exact.counts().tolist()))
+    assert all(0 <= true[t] - c <= scanner.shortfall for t, c in counts.items())
+    assert all(t in counts for t, c in true.items() if c > 2 * scanner.shortfall)
+    assert len(counts) < len(true)
+
+
+def test_encoding_within_a_budget_keeps_every_occurrence_of_the_words_it_keeps(
+        many_words, tmp_path):
+    out = tmp_path / "c.w2vc"
+    result = _ok(["encode", many_words, "-o", out, "--min-count", "5",
+                  "--vocab-memory", "0.01", "--threads", "2"])
+    read = encoded.read(str(out))
+    facts = read.facts
+    assert facts["prunes"] > 0 and facts["vocab_memory_bytes"] == 10_000_000
+    assert "the vocabulary was pruned" in result.output
+    exact_vocab, exact_corpus = vocab.build(many_words, 5)
+    true = dict(zip(exact_vocab.words, exact_vocab.counts.tolist()))
+    kept = read.vocab.words
+    assert set(kept) <= set(true)
+    assert all(0 <= true[w] - c <= facts["count_shortfall"]
+               for w, c in zip(kept, read.vocab.counts.tolist()))
+    assert all(w in kept for w, c in true.items() if c >= 5 + facts["count_shortfall"])
+    tokens = many_words.read_text().split()
+    assert [kept[i] for i in read.corpus.ids] == [t for t in tokens if t in set(kept)]
+    assert read.corpus.raw_tokens == len(tokens)
+    assert len(read.corpus.sentence_starts) - 1 == many_words.read_text().count("\n")
+    assert "pruned" in _ok(["info", out]).output
+    assert json.loads(_ok(["info", out, "--json"]).output)["corpus"]["prunes"] > 0
+
+
+def test_a_budget_needs_files_and_enough_room_and_leaves_nothing_on_failure(
+        text, tmp_path, monkeypatch):
+    out = tmp_path / "c.w2vc"
+    for args, message in [(["-", "--vocab-memory", "1"], "not with --vocab-memory"),
+                          ([text, "--vocab-memory", "0.001"], "at least 0.01")]:
+        result = _run(["encode", *args, "-o", out])
+        assert result.exit_code != 0 and message in result.output
+        assert "Traceback" not in result.output
+    def broken(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(vocab.Scanner, "lookup", broken)  # the second pass fails
+    result = _run(["encode", text, "-o", out, "--vocab-memory", "1"])
+    assert result.exit_code != 0 and "No space left" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(os.listdir(tmp_path)) == []  # no output, no temporary ids

@@ -81,6 +81,7 @@ MAX_TOKEN_BYTES = 1000
 # epochs: 34.40% at 2^18 and 2^20 words, 34.44% at 2^21 (one process: 34.59%); longer
 # rounds pay for fewer exchanges of the weights (docs/benchmarks.md, "Rounds").
 ROUND_WORDS = 1 << 21
+MIN_VOCAB_MEMORY_GB = 0.01  # w2v encode --vocab-memory: room for some 100,000 words
 # The longest character n-gram of a subword model. fastText's default is 6 and models
 # seldom pass 10; a bound keeps a model file's n-grams (up to maxn per character of
 # each word, all hashed when it is read) in proportion to its size.

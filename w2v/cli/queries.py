@@ -305,7 +305,7 @@ def _describe_encoded(path: str, as_json: bool) -> None:
     facts = {"file": path, "bytes": os.path.getsize(path), "format": "w2vc",
              "words": len(read.vocab), "tokens": int(corpus.words),
              "sentences": len(corpus.sentence_starts) - 1, "raw_tokens": corpus.raw_tokens,
-             "settings": read.settings, "sources": read.sources}
+             "settings": read.settings, "sources": read.sources, "corpus": read.facts}
     if as_json:
         click.echo(json.dumps(facts, indent=1))
         return
@@ -316,6 +316,12 @@ def _describe_encoded(path: str, as_json: bool) -> None:
                        f"({facts['raw_tokens']:,} read)"),
             ("encoded with", ", ".join(f"{k.replace('_', '-')} {v}"
                                        for k, v in read.settings.items()))]
+    if "prunes" in read.facts:
+        f = read.facts
+        rows.append(("counted", f"within {f['vocab_memory_bytes'] / 1e9:g} GB: "
+                     + (f"pruned {f['prunes']:,} times, up to count {f['floor']:,}; counts "
+                        f"short by at most {f['count_shortfall']:,}" if f["prunes"]
+                        else "exactly, no pruning")))
     rows += [("source", f"{s['path']}" + (f" ({s['bytes']:,} bytes, sha256 {s['sha256']})"
                                           if "sha256" in s else "")) for s in read.sources]
     for key, value in rows:

@@ -14,6 +14,7 @@ from .. import outputs
 from ..config import (
     GLOVE_OUTPUTS,
     MAX_TOKEN_BYTES,
+    MIN_VOCAB_MEMORY_GB,
     ROUND_WORDS,
     GloveConfig,
     TrainConfig,
@@ -423,11 +424,16 @@ def vocab_command(corpus: str, output: str | None, **options) -> None:
 @click.option("-o", "--output", metavar="FILE", required=True,
               help="The encoded corpus to write (.w2vc by custom).")
 @vocabulary_options
+@click.option("--vocab-memory", type=float, default=None, metavar="GB",
+              help="Count the words within GB gigabytes, in two passes over the files: "
+                   "rare words are pruned when the table would pass it, as the word2vec C "
+                   "tool does, and the corpus ids are streamed to FILE (memory does not "
+                   "grow with the corpus) [default: no limit, one pass, ids in memory].")
 @click.option("--threads", type=int, default=None,
               help="Reader threads [default: every core].")
 @friendly_errors
-def encode_command(corpus: tuple[str, ...], output: str, threads: int | None,
-                   **options) -> None:
+def encode_command(corpus: tuple[str, ...], output: str, vocab_memory: float | None,
+                   threads: int | None, **options) -> None:
     """Run the vocabulary pass over CORPUS once and write FILE: the words and their
     counts, the corpus as word ids, the settings that shaped them and a checksum of each
     source. w2v train FILE then trains with no tokenising; a larger --min-count there
@@ -442,22 +448,40 @@ def encode_command(corpus: tuple[str, ...], output: str, threads: int | None,
     config = TrainConfig(**options, threads=threads)  # checks the values
     outputs.check_output_path(output)
     paths = _expand(corpus)
-    if "-" in paths and len(paths) > 1:
-        raise click.UsageError("standard input ('-') can only be read alone")
+    if "-" in paths and (len(paths) > 1 or vocab_memory is not None):
+        raise click.UsageError("standard input ('-') can only be read alone, and not with "
+                               "--vocab-memory (which reads the corpus twice)")
+    if vocab_memory is not None and vocab_memory < MIN_VOCAB_MEMORY_GB:
+        raise click.BadParameter(f"must be at least {MIN_VOCAB_MEMORY_GB} (GB; got "
+                                 f"{vocab_memory})", param_hint="--vocab-memory")
     if os.path.exists(output) and any(p != "-" and os.path.exists(p)
                                       and os.path.samefile(p, output) for p in paths):
         raise click.UsageError(f"{output} is one of the corpus files")
-    vocabulary, corpus_ids = build(paths[0] if len(paths) == 1 else Files(paths),
-                                   config.min_count, config.max_vocab, config.lowercase,
-                                   config.max_final_vocab, threads=config.workers,
-                                   tokenizer=config.tokenizer)
-    _report_long_tokens(corpus_ids.long_tokens)
-    sources = [encoded.source_of(path) for path in paths]
-    encoded.write(output, vocabulary, corpus_ids, dataclasses.asdict(config), sources,
-                  __version__)
-    click.echo(f"wrote {output}: {len(vocabulary):,} words, {corpus_ids.words:,} tokens in "
-               f"{len(corpus_ids.sentence_starts) - 1:,} sentences, from "
-               f"{len(paths):,} file{'s' if len(paths) > 1 else ''}", err=True)
+    source = paths[0] if len(paths) == 1 else Files(paths)
+    settings = dataclasses.asdict(config)
+    pruned = ""
+    if vocab_memory is None:
+        vocabulary, corpus_ids = build(source, config.min_count, config.max_vocab,
+                                       config.lowercase, config.max_final_vocab,
+                                       threads=config.workers, tokenizer=config.tokenizer)
+        long_tokens, tokens = corpus_ids.long_tokens, corpus_ids.words
+        sentences = len(corpus_ids.sentence_starts) - 1
+        sources = [encoded.source_of(path) for path in paths]
+        encoded.write(output, vocabulary, corpus_ids, settings, sources, __version__)
+    else:
+        sources = [encoded.source_of(path) for path in paths]
+        vocabulary, done = encoded.encode_streamed(output, source, int(vocab_memory * 1e9),
+                                                   settings, config.workers, sources,
+                                                   __version__)
+        long_tokens, tokens, sentences = done.long_tokens, done.tokens, done.sentences
+        if done.prunes:
+            times = "once" if done.prunes == 1 else f"{done.prunes:,} times"
+            pruned = (f"; the vocabulary was pruned {times}, up to count {done.floor:,}: "
+                      f"counts may be short by up to {done.shortfall:,}")
+    _report_long_tokens(long_tokens)
+    click.echo(f"wrote {output}: {len(vocabulary):,} words, {tokens:,} tokens in "
+               f"{sentences:,} sentences, from {len(paths):,} "
+               f"file{'s' if len(paths) > 1 else ''}{pruned}", err=True)
 
 
 def _expand(patterns: tuple[str, ...]) -> list[str]:

@@ -12,7 +12,8 @@ JSON header, sections at multiples of 64 bytes). Its header holds "format": "w2v
 "sentences", "settings" (what shaped the ids: min_count, max_vocab, max_final_vocab,
 lowercase, tokenizer), "corpus" (raw_tokens: tokens read; long_tokens: tokens left
 out for length) and "sources" (each file read: its path, size and SHA-256; standard
-input has no checksum). The sections, little-endian:
+input has no checksum). Encoded with ``--vocab-memory`` (``encode_streamed``), "corpus"
+also holds vocab_memory_bytes, prunes, floor and count_shortfall. The sections, little-endian:
 
     "vocab"   the words, UTF-8, each followed by "\\n", most frequent first
     "counts"  int64 (words): their counts in the corpus
@@ -32,6 +33,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 
@@ -39,7 +41,7 @@ from ..errors import CorpusError
 from ..outputs import atomic_write
 from ..vectors import native
 from .corpus import Corpus
-from .vocab import EncodedCorpus, Vocabulary, final_min_count
+from .vocab import EncodedCorpus, Streamed, Vocabulary, build_streamed, final_min_count
 
 FORMAT = "w2vc"
 FORMAT_VERSION = 1
@@ -50,12 +52,14 @@ SETTINGS = ("min_count", "max_vocab", "max_final_vocab", "lowercase", "tokenizer
 @dataclass
 class EncodedFile:
     """An encoded corpus as read: the vocabulary, the corpus (ids and starts mapped from
-    the file), and the settings and sources recorded with them."""
+    the file), and the settings, sources and facts ("corpus" in the header) recorded
+    with them."""
 
     vocab: Vocabulary
     corpus: EncodedCorpus
     settings: dict
     sources: list[dict]
+    facts: dict
 
 
 def is_encoded(corpus: Corpus) -> bool:
@@ -89,18 +93,55 @@ def source_of(path: str) -> dict:
 def write(path: str, vocab: Vocabulary, corpus: EncodedCorpus, settings: dict,
           sources: list[dict], version: str) -> None:
     """Write an encoded corpus atomically (see the module doc)."""
-    header = {"format": FORMAT, "format_version": FORMAT_VERSION, "w2v_version": version,
-              "words": len(vocab), "tokens": int(corpus.words),
-              "sentences": len(corpus.sentence_starts) - 1,
-              "settings": {key: settings[key] for key in SETTINGS},
-              "corpus": {"raw_tokens": int(corpus.raw_tokens),
-                         "long_tokens": int(corpus.long_tokens)},
-              "sources": sources}
+    _write(path, vocab, corpus.ids, corpus.sentence_starts,
+           _header(vocab, corpus.words, len(corpus.sentence_starts) - 1, settings, sources,
+                   version, {"raw_tokens": int(corpus.raw_tokens),
+                             "long_tokens": int(corpus.long_tokens)}))
+
+
+def encode_streamed(path: str, corpus: Corpus, budget: int, settings: dict, threads: int,
+                    sources: list[dict], version: str) -> tuple[Vocabulary, Streamed]:
+    """Encode ``corpus`` (files) into ``path`` in bounded memory (``vocab.build_streamed``:
+    two passes, ``threads`` readers, the vocabulary table within ``budget`` bytes,
+    pruned when it would pass it): the ids and sentence starts go to unnamed temporary
+    files beside ``path``, then into it. The header's "corpus" says what the pruning
+    cost ("prunes", "floor", "count_shortfall": the most a count falls short by)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".w2v-ids-") as ids, \
+                tempfile.TemporaryFile(dir=folder, prefix=".w2v-starts-") as starts:
+            vocab, done = build_streamed(
+                corpus, budget, ids, starts, settings["min_count"], settings["max_vocab"],
+                settings["lowercase"], settings["max_final_vocab"],
+                threads=threads, tokenizer=settings["tokenizer"])
+            facts = {"raw_tokens": done.raw_tokens, "long_tokens": done.long_tokens,
+                     "vocab_memory_bytes": budget, "prunes": done.prunes,
+                     "floor": done.floor, "count_shortfall": done.shortfall}
+            _write(path, vocab, ids, starts, _header(vocab, done.tokens, done.sentences,
+                                                     settings, sources, version, facts))
+    except OSError as exc:
+        raise CorpusError(f"cannot write the encoded ids beside {path}: "
+                          f"{exc.strerror or exc}") from None
+    return vocab, done
+
+
+def _header(vocab: Vocabulary, tokens: int, sentences: int, settings: dict,
+            sources: list[dict], version: str, facts: dict) -> dict:
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "w2v_version": version,
+            "words": len(vocab), "tokens": int(tokens), "sentences": int(sentences),
+            "settings": {key: settings[key] for key in SETTINGS}, "corpus": facts,
+            "sources": sources}
+
+
+def _write(path: str, vocab: Vocabulary, ids: np.ndarray | BinaryIO,
+           starts: np.ndarray | BinaryIO, header: dict) -> None:
     blobs = {"vocab": b"".join(w.encode("utf-8", "surrogateescape") + b"\n"
                                for w in vocab.words),
              "counts": np.ascontiguousarray(vocab.counts, dtype="<i8"),
-             "ids": np.ascontiguousarray(corpus.ids, dtype="<i4"),
-             "starts": np.ascontiguousarray(corpus.sentence_starts, dtype="<i8")}
+             "ids": ids if not isinstance(ids, np.ndarray)
+             else np.ascontiguousarray(ids, dtype="<i4"),
+             "starts": starts if not isinstance(starts, np.ndarray)
+             else np.ascontiguousarray(starts, dtype="<i8")}
     with atomic_write(path) as out:
         native.write_container(out, header, blobs)
 
@@ -146,7 +187,7 @@ def read(path: str) -> EncodedFile:
                            long_tokens=int(header["corpus"].get("long_tokens", 0)),
                            release=release)
     return EncodedFile(Vocabulary(names[:-1], np.array(counts_)), corpus,
-                       header["settings"], header["sources"])
+                       header["settings"], header["sources"], header["corpus"])
 
 
 def select(encoded: EncodedFile, min_count: int, max_vocab: int | None,

@@ -83,15 +83,17 @@ def first_space_end(data):
 
 
 @kernel
-def encode_block(data, start, tables, counters, out_ids, out_line_ends, max_bytes):
+def encode_block(data, start, tables, counters, out_ids, out_line_ends, max_bytes, add):
     """Tokenise ``data[start:]`` (whitespace-separated, newline ends a line).
 
     Writes each token's provisional id to ``out_ids`` and, for each newline, the number
     of ids written before it to ``out_line_ends``. A token of more than ``max_bytes``
     bytes (when it is above 0) gets no id: it is counted in ``counters[2]`` and left
-    out, as a word under the minimum count is. Stops early, before a token that is new,
-    when the table is out of room. Returns (stop position, ids written, line ends
-    written); stop == len(data) when the block is done.
+    out, as a word under the minimum count is. With ``add``, a new token joins the
+    table and every token is counted, and the kernel stops early, before a token that
+    is new, when the table is out of room; without, the table is only read (threads
+    may share it) and a token not in it is left out. Returns (stop position, ids
+    written, line ends written); stop == len(data) when the block is done.
     """
     counts = tables[4]
     n = len(data)
@@ -123,26 +125,31 @@ def encode_block(data, start, tables, counters, out_ids, out_line_ends, max_byte
             counters[2] += 1
             i = j
             continue
-        word = _find_or_add(tables, counters, data, i, j - i, h)
-        if word < 0:
+        word = _find_or_add(tables, counters, data, i, j - i, h, add)
+        if word == -1:
             return i, n_out, n_ends
-        out_ids[n_out] = word
-        counts[word] += 1
-        n_out += 1
+        if word >= 0:
+            out_ids[n_out] = word
+            n_out += 1
+            if add:
+                counts[word] += 1
         i = j
     return n, n_out, n_ends
 
 
 @kernel(inline=True)  # in encode_block's loop: a call per token cost 25%
-def _find_or_add(tables, counters, source, start, length, h):
+def _find_or_add(tables, counters, source, start, length, h, add):
     """The id of the token source[start:start + length], whose hash is h, added with a
-    count of 0 if it is new; -1 if it is new and the table is out of room."""
+    count of 0 if it is new; -1 if it is new and the table is out of room; -2 if it is
+    new and not ``add``."""
     table, hashes, offsets, lengths, counts, arena = tables
     mask = len(table) - 1
     slot = np.int64(h & np.uint64(mask))
     while True:
         word = table[slot]
         if word < 0:
+            if not add:
+                return -2
             word = counters[0]
             used = counters[1]
             if word == len(hashes) or used + length > len(arena):
@@ -177,12 +184,37 @@ def absorb(tables, counters, other, other_words, start, mapping):
     done: other_words, or fewer when this table is out of room."""
     _, hashes, offsets, lengths, counts, arena = other
     for k in range(start, other_words):
-        word = _find_or_add(tables, counters, arena, offsets[k], lengths[k], hashes[k])
+        word = _find_or_add(tables, counters, arena, offsets[k], lengths[k], hashes[k],
+                            True)
         if word < 0:
             return k
         tables[4][word] += counts[k]
         mapping[k] = word
     return other_words
+
+
+@kernel
+def compact(tables, counters, keep):
+    """Keep only the tokens ``k`` with ``keep[k]``, in their order, renumbered from 0
+    (their bytes moved down the arena); the hash table must then be rebuilt
+    (``rehash``)."""
+    _, hashes, offsets, lengths, counts, arena = tables
+    n = 0
+    used = 0
+    for k in range(counters[0]):
+        if not keep[k]:
+            continue
+        base = offsets[k]
+        for b in range(lengths[k]):  # never ahead of where it reads: used <= base
+            arena[used + b] = arena[base + b]
+        hashes[n] = hashes[k]
+        offsets[n] = used
+        lengths[n] = lengths[k]
+        counts[n] = counts[k]
+        used += lengths[k]
+        n += 1
+    counters[0] = n
+    counters[1] = used
 
 
 @kernel

@@ -14,11 +14,13 @@ with ``lowercase``, lowercase) to the same word are merged and their counts adde
 
 from __future__ import annotations
 
+import collections
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import BinaryIO
 
 import numpy as np
 
@@ -103,18 +105,130 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     if encoded_files.is_encoded(corpus):
         return _from_encoded(corpus, min_count, max_vocab, lowercase, max_final_vocab, known,
                              extend, tokenizer, lines, transform)
-    steps = [step for step in (transform, tokenizers.cleaner(tokenizer)) if step is not None]
     lowercase = lowercase or tokenizer == "simple"
+    scanner, line_ends = read_tokens(corpus, threads=threads, max_token_bytes=MAX_TOKEN_BYTES,
+                                     transform=_cleaner(tokenizer, transform))
+    provisional = scanner.ids[:scanner.seen]
+    vocab, final_of_raw = _words(scanner, corpus, min_count, max_vocab, lowercase,
+                                 max_final_vocab, known, extend, add_words)
+    raw_tokens = len(provisional)
+    starts = np.empty(len(line_ends) + 2, dtype=np.int64)
+    sentence_lines = np.empty(len(line_ends) + 1 if lines else 0, dtype=np.int64)
+    line_tokens = None
+    if lines:
+        last = int(line_ends[-1]) if len(line_ends) else 0
+        line_tokens = np.diff(line_ends, prepend=0)
+        if raw_tokens > last:  # a last line with no line end
+            line_tokens = np.append(line_tokens, raw_tokens - last)
+    kept_tokens, n_starts = scan.remap(provisional, final_of_raw, line_ends, starts,
+                                       sentence_lines)
+    ids = provisional[:kept_tokens]  # remapped in place: 4 bytes a token in all
+    return vocab, EncodedCorpus(ids=ids, sentence_starts=starts[:n_starts].copy(),
+                                raw_tokens=raw_tokens, long_tokens=scanner.too_long,
+                                sentence_lines=sentence_lines[:n_starts - 1].copy()
+                                if lines else None, line_tokens=line_tokens)
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """What ``build_streamed`` wrote, and what its counting cost: ``prunes`` prunings,
+    the last at ``floor``; every count is short of the truth by at most ``shortfall``
+    (0: the counts are exact)."""
+
+    tokens: int
+    sentences: int
+    raw_tokens: int
+    long_tokens: int
+    prunes: int
+    floor: int
+    shortfall: int
+
+
+def build_streamed(corpus: Corpus, budget: int, ids_out: BinaryIO, starts_out: BinaryIO,
+                   min_count: int, max_vocab: int | None = None, lowercase: bool = False,
+                   max_final_vocab: int | None = None, threads: int = 1,
+                   tokenizer: str = "whitespace") -> tuple[Vocabulary, Streamed]:
+    """``build`` in two passes over ``corpus`` (files: not standard input) and bounded
+    memory. The first counts the tokens in tables of at most ``budget`` bytes
+    (``read_tokens``), pruned as word2vec.c prunes its vocabulary when they would pass
+    it. The second looks each token up among the kept words' (``Scanner.lookup``, a
+    block a thread) and writes, block after block, the ids (int32) to ``ids_out`` and
+    the sentence starts (int64, ``EncodedCorpus.sentence_starts``) to ``starts_out``.
+    With no pruning, the words, counts, ids and starts are ``build``'s. With it, a
+    count can fall short (``Streamed.shortfall``) while the ids hold every occurrence
+    of a kept word."""
+    lowercase = lowercase or tokenizer == "simple"
+    clean = _cleaner(tokenizer, None)
+    scanner, _ = read_tokens(corpus, threads=threads, max_token_bytes=MAX_TOKEN_BYTES,
+                             transform=clean, budget=budget)
+    vocab, final_of_raw = _words(scanner, corpus, min_count, max_vocab, lowercase,
+                                 max_final_vocab, None, None, False)
+    counted = Streamed(0, 0, scanner.read, scanner.too_long, scanner.prunes, scanner.floor,
+                       scanner.shortfall)
+    kept = final_of_raw >= 0
+    to_final = final_of_raw[kept]
+    scanner.keep(kept)
+
+    def look(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if clean is not None:
+            clean(block)
+        ids, ends = scanner.lookup(block)
+        return to_final[ids], ends
+
+    written = last = 0
+    starts = 1
+    starts_out.write(np.zeros(1, "<i8").tobytes())
+    blocks = (block.copy() for block in text_blocks(corpus))  # each a thread's own
+    for ids, ends in _in_order(look, blocks, threads):
+        ids_out.write(memoryview(ids.astype("<i4", copy=False)).cast("B"))
+        ends = ends + written
+        new = ends[np.concatenate(([True], ends[1:] != ends[:-1]))] if len(ends) else ends
+        new = new[new != last]
+        written += len(ids)
+        if len(new):
+            starts_out.write(memoryview(new.astype("<i8")).cast("B"))
+            starts += len(new)
+            last = int(new[-1])
+    if written != last:
+        starts_out.write(np.array([written], "<i8").tobytes())
+        starts += 1
+    return vocab, replace(counted, tokens=written, sentences=starts - 1)
+
+
+def _in_order(work: Callable[[np.ndarray], tuple], items: Iterator[np.ndarray],
+              threads: int) -> Iterator[tuple]:
+    """``work`` on each item, ``threads`` items side by side, the results in order."""
+    if threads <= 1:
+        yield from map(work, items)
+        return
+    with ThreadPoolExecutor(threads) as pool:
+        pending: collections.deque = collections.deque()
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _cleaner(tokenizer: str, transform: Callable[[np.ndarray], object] | None
+             ) -> Callable[[np.ndarray], None] | None:
+    """``transform`` then the tokenizer's clean-up, in place on each block (None: none)."""
+    steps = [step for step in (transform, tokenizers.cleaner(tokenizer)) if step is not None]
 
     def clean(block: np.ndarray) -> None:
         for step in steps:
             step(block)
 
-    scanner, line_ends = read_tokens(corpus, threads=threads, max_token_bytes=MAX_TOKEN_BYTES,
-                                     transform=clean if steps else None)
-    provisional = scanner.ids[:scanner.seen]
-    raw_counts = scanner.counts()
+    return clean if steps else None
 
+
+def _words(scanner: Scanner, corpus: Corpus, min_count: int, max_vocab: int | None,
+           lowercase: bool, max_final_vocab: int | None, known: Vocabulary | None,
+           extend: Vocabulary | None, add_words: bool) -> tuple[Vocabulary, np.ndarray]:
+    """The vocabulary of the scanner's tokens (see ``build``), and each token's final id
+    (int32, -1: dropped)."""
+    raw_counts = scanner.counts()
     # Merge raw tokens that normalise to the same word, in order of first appearance.
     # Only a token that is frequent enough on its own, or one whose decoding or
     # lowercasing could merge it with another, needs decoding at all.
@@ -154,23 +268,7 @@ def build(corpus: Corpus, min_count: int, max_vocab: int | None = None,
     final_id = np.full(len(words_by_id) + 1, -1, dtype=np.int32)  # [-1]: not a candidate
     final_id[kept] = np.arange(len(kept), dtype=np.int32)
     vocab = Vocabulary(words=[words_by_id[i] for i in kept], counts=counts[kept])
-
-    raw_tokens = len(provisional)
-    starts = np.empty(len(line_ends) + 2, dtype=np.int64)
-    sentence_lines = np.empty(len(line_ends) + 1 if lines else 0, dtype=np.int64)
-    line_tokens = None
-    if lines:
-        last = int(line_ends[-1]) if len(line_ends) else 0
-        line_tokens = np.diff(line_ends, prepend=0)
-        if raw_tokens > last:  # a last line with no line end
-            line_tokens = np.append(line_tokens, raw_tokens - last)
-    kept_tokens, n_starts = scan.remap(provisional, final_id[raw_to_word], line_ends, starts,
-                                       sentence_lines)
-    ids = provisional[:kept_tokens]  # remapped in place: 4 bytes a token in all
-    return vocab, EncodedCorpus(ids=ids, sentence_starts=starts[:n_starts].copy(),
-                                raw_tokens=raw_tokens, long_tokens=scanner.too_long,
-                                sentence_lines=sentence_lines[:n_starts - 1].copy()
-                                if lines else None, line_tokens=line_tokens)
+    return vocab, final_id[raw_to_word]
 
 
 def _from_encoded(path, min_count, max_vocab, lowercase, max_final_vocab, known, extend,
@@ -197,8 +295,8 @@ def _from_encoded(path, min_count, max_vocab, lowercase, max_final_vocab, known,
 
 def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
                 threads: int = 1, max_token_bytes: int = 0,
-                transform: Callable[[np.ndarray], object] | None = None
-                ) -> tuple[Scanner, np.ndarray]:
+                transform: Callable[[np.ndarray], object] | None = None,
+                budget: int | None = None) -> tuple[Scanner, np.ndarray]:
     """Tokenise all of ``corpus``: a ``Scanner`` whose ``ids[:seen]`` are the provisional
     ids of every token, and the line ends (for each line break, how many tokens come
     before it). ``on_block(bytes)`` follows the reading. Tokens of more than
@@ -210,7 +308,12 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
     own; the tables are then merged in corpus order, so the ids are the same as one
     thread's. ``transform(block)`` rewrites each block in place first (a tokeniser's
     clean-up, ``text.tokenizers``); a transform that keeps state from block to block
-    needs ``threads`` 1."""
+    needs ``threads`` 1.
+
+    With a ``budget`` (bytes), the tokens are only counted (``Scanner.count``: no ids,
+    no line ends) in tables that never hold more than ``budget`` together, pruned when
+    they would (each reader's table is given an equal part; the merged table grows as
+    the others are freed)."""
     reading = threading.Lock()
     stopping = threading.Event()  # set when the caller's thread is interrupted
 
@@ -222,7 +325,9 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
         index, (source, stretch) = part
         size = size_hint(corpus) if index == 0 else \
             stretch[1] - stretch[0] if stretch is not None else size_hint(source)
-        scanner = Scanner(tokens_hint=size // 5 + 1, max_token_bytes=max_token_bytes)
+        scanner = Scanner(tokens_hint=1 if budget else size // 5 + 1,
+                          max_token_bytes=max_token_bytes,
+                          budget=budget // len(parts) if budget else None)
         line_ends = [np.empty(0, np.int64)]
         for block in text_blocks(source, stretch=stretch):
             if stopping.is_set():
@@ -231,7 +336,10 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
                 if not block.flags.writeable:
                     block = block.copy()
                 transform(block)
-            line_ends.append(scanner.encode(block))
+            if budget:
+                scanner.count(block)
+            else:
+                line_ends.append(scanner.encode(block))
             if on_block is not None:
                 with reading:
                     on_block(len(block))
@@ -249,11 +357,17 @@ def read_tokens(corpus: Corpus, on_block: Callable[[int], None] | None = None,
                 raise
         scanner, line_ends = scanned[0]
         ends = [line_ends]
-        for other, other_ends in scanned[1:]:
+        for i in range(1, len(scanned)):
+            other, other_ends = scanned[i]
+            scanned[i] = None  # freed once taken in
+            if budget:
+                scanner.budget = budget - sum(s.nbytes for s, _ in scanned[i + 1:]) \
+                    - other.nbytes
             ends.append(other_ends + scanner.seen)  # positions after this scanner's ids
             scanner.append(other)
+        scanner.budget = budget
         line_ends = np.concatenate(ends)
-    if scanner.seen == 0:
+    if scanner.read == 0:
         if scanner.too_long:
             raise CorpusError(f"{describe(corpus)} has no words of at most "
                               f"{max_token_bytes:,} bytes ({scanner.too_long:,} longer "
@@ -291,6 +405,12 @@ def final_min_count(counts: np.ndarray, min_count: int, max_final_vocab: int | N
     if len(ranked) <= max_final_vocab:
         return min_count
     return max(min_count, int(ranked[max_final_vocab]) + 1)
+
+
+def _table_bytes(words: int, arena: int) -> int:
+    """A Scanner's memory with room for ``words`` tokens and ``arena`` bytes of them:
+    hash, offset, length and count (28 bytes) and four table slots (16) a token."""
+    return 44 * words + arena
 
 
 SENTENCE_END = "</s>"  # word2vec.c's vocabulary entry for line ends
@@ -343,11 +463,20 @@ class Scanner:
     in order of first appearance, into ``ids[:seen]``; grows its hash table, token
     store and ``ids`` as needed. ``ids`` is allocated at ``tokens_hint`` (pages never
     written cost no memory) and doubled when that is not enough. Tokens of more than
-    ``max_token_bytes`` bytes (when above 0) get no id; ``too_long`` counts them."""
+    ``max_token_bytes`` bytes (when above 0) get no id; ``too_long`` counts them.
+
+    ``count`` counts a block's tokens and keeps no ids. Then a ``budget`` (bytes) bounds
+    the table: where growing would pass it, the table is pruned as word2vec.c prunes
+    its vocabulary instead (``prune``): tokens counted at most ``floor`` times are
+    dropped, the floor rising by one each time. A token seen again later starts again
+    from 0, so a count falls short of the truth by at most ``shortfall``, the sum of
+    every pruning's floor (and a token whose occurrences are spread thin can be lost)."""
 
     def __init__(self, tokens_hint: int = 1 << 20, words: int = 1 << 15,
-                 arena_bytes: int = 1 << 20, max_token_bytes: int = 0):
+                 arena_bytes: int = 1 << 20, max_token_bytes: int = 0,
+                 budget: int | None = None):
         self.max_token_bytes = max_token_bytes
+        self.budget = budget
         self.ids = np.empty(max(tokens_hint, 1), dtype=np.int32)
         self.hashes = np.empty(words, dtype=np.uint64)
         self.offsets = np.empty(words, dtype=np.int64)
@@ -356,7 +485,11 @@ class Scanner:
         self.arena = np.empty(arena_bytes, dtype=np.uint8)
         self.table = np.full(4 * words, -1, dtype=np.int32)
         self.counters = np.zeros(3, dtype=np.int64)  # distinct, arena bytes, too long
-        self.seen = 0  # tokens in the blocks encoded so far
+        self.seen = 0  # tokens whose ids are in ``ids``
+        self.read = 0  # tokens read (encoded or counted)
+        self.floor = 0  # the last pruning's floor
+        self.prunes = 0
+        self.shortfall = 0  # the most a token's count can fall short by
 
     def encode(self, data: np.ndarray) -> np.ndarray:
         """Append the provisional ids of a block of text (uint8) to ``ids``; return the
@@ -367,13 +500,38 @@ class Scanner:
         while True:
             pos, got, got_ends = scan.encode_block(data, pos, self._tables(), self.counters,
                                                    self.ids[self.seen:], ends[n_ends:],
-                                                   self.max_token_bytes)
+                                                   self.max_token_bytes, True)
             ends[n_ends:n_ends + got_ends] += self.seen
             self.seen += got
+            self.read += got
             n_ends += got_ends
             if pos == len(data):
                 return ends[:n_ends]
             self._grow(need_bytes=len(data) - pos)
+
+    def count(self, data: np.ndarray) -> None:
+        """Count the tokens of a block of text (uint8), keeping no ids."""
+        if len(self.ids) < len(data) // 2 + 1:
+            self.ids = np.empty(len(data) // 2 + 1, dtype=np.int32)
+        ends = np.empty(len(data), dtype=np.int64)
+        pos = 0
+        while True:
+            pos, got, _ = scan.encode_block(data, pos, self._tables(), self.counters,
+                                            self.ids, ends, self.max_token_bytes, True)
+            self.read += got
+            if pos == len(data):
+                return
+            self._grow(need_bytes=min(len(data) - pos, self.max_token_bytes or len(data)))
+
+    def lookup(self, data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of a block's tokens that are in the table (the others left out), and
+        for each line end the number of ids before it. Only reads the table, so threads
+        may look up blocks side by side."""
+        ids = np.empty(len(data) // 2 + 1, dtype=np.int32)
+        ends = np.empty(len(data), dtype=np.int64)
+        _, got, n_ends = scan.encode_block(data, 0, self._tables(), self.counters, ids,
+                                           ends, self.max_token_bytes, False)
+        return ids[:got], ends[:n_ends]
 
     def append(self, other: Scanner) -> None:
         """Append another scanner's ids (of text that follows this scanner's), taking its
@@ -386,11 +544,43 @@ class Scanner:
                                mapping)
             if done == words:
                 break
-            self._grow(need_bytes=int(other.counters[1]))
+            self._grow(need_bytes=int(other.lengths[done]) if self.budget is not None
+                       else int(other.counters[1]))
         self.counters[2] += other.counters[2]
         self._room_for(other.seen)
         np.take(mapping, other.ids[:other.seen], out=self.ids[self.seen:self.seen + other.seen])
         self.seen += other.seen
+        self.read += other.read
+        self.floor = max(self.floor, other.floor)
+        self.prunes += other.prunes
+        self.shortfall += other.shortfall
+
+    def keep(self, kept: np.ndarray) -> None:
+        """Keep only the tokens ``k`` with ``kept[k]``, renumbered from 0 in their order
+        (the ids already in ``ids`` are then stale)."""
+        scan.compact(self._tables(), self.counters, kept)
+        self.table.fill(-1)
+        scan.rehash(self.hashes, int(self.counters[0]), self.table)
+
+    def prune(self, need_bytes: int) -> None:
+        """Drop the tokens counted at most ``floor`` times, the floor one higher each
+        time, until a quarter of the table is free and ``need_bytes`` fit in its store."""
+        while True:
+            self.floor += 1
+            self.prunes += 1
+            self.shortfall += self.floor
+            self.keep(self.counts_[:int(self.counters[0])] > self.floor)
+            words, used = int(self.counters[0]), int(self.counters[1])
+            if words <= 3 * len(self.hashes) // 4 and used + need_bytes <= len(self.arena):
+                return
+            if words == 0:
+                raise VocabularyError(f"--vocab-memory is too small to hold a table of "
+                                      f"{self.nbytes / 1e6:,.1f} MB")
+
+    @property
+    def nbytes(self) -> int:
+        """The memory of the table and token store."""
+        return _table_bytes(len(self.hashes), len(self.arena))
 
     def _tables(self) -> tuple:
         """The table state as scan's kernels take it (arrays replaced when they grow)."""
@@ -405,16 +595,21 @@ class Scanner:
 
     def _grow(self, need_bytes: int) -> None:
         words, used = int(self.counters[0]), int(self.counters[1])
-        if words == len(self.hashes):
-            size = 2 * len(self.hashes)
+        size = 2 * len(self.hashes) if words == len(self.hashes) else len(self.hashes)
+        arena = max(2 * len(self.arena), used + need_bytes) \
+            if used + need_bytes > len(self.arena) else len(self.arena)
+        if self.budget is not None and _table_bytes(size, arena) > self.budget:
+            self.prune(need_bytes)
+            return
+        if size > len(self.hashes):
             self.hashes = np.resize(self.hashes, size)
             self.offsets = np.resize(self.offsets, size)
             self.lengths = np.resize(self.lengths, size)
             self.counts_ = np.resize(self.counts_, size)
             self.table = np.full(4 * size, -1, dtype=np.int32)
             scan.rehash(self.hashes, words, self.table)
-        if used + need_bytes > len(self.arena):
-            self.arena = np.resize(self.arena, max(2 * len(self.arena), used + need_bytes))
+        if arena > len(self.arena):
+            self.arena = np.resize(self.arena, arena)
 
     @property
     def too_long(self) -> int:

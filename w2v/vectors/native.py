@@ -37,9 +37,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import numpy as np
 
@@ -108,15 +110,16 @@ def write(out, model: ModelData, version: str) -> None:
     write_container(out, header, blobs)
 
 
-def write_container(out, header: dict, blobs: dict[str, bytes | np.ndarray]) -> None:
-    """MAGIC, the JSON ``header`` with a "sections" entry added, and ``blobs`` (bytes or
-    contiguous arrays), each at a multiple of 64 bytes: the layout of every w2v binary
-    file (a model here; an encoded corpus, ``text.encoded``)."""
+def write_container(out, header: dict, blobs: dict[str, bytes | np.ndarray | BinaryIO]
+                    ) -> None:
+    """MAGIC, the JSON ``header`` with a "sections" entry added, and ``blobs`` (bytes,
+    contiguous arrays, or files open for reading, copied whole), each at a multiple of
+    64 bytes: the layout of every w2v binary file (a model here; an encoded corpus,
+    ``text.encoded``)."""
     # The header's length depends on the offsets it holds: place the sections after a
     # draft whose offsets take the most digits; the real header is no longer, and zero
     # bytes fill the gap up to the first section.
-    sizes = {name: (blob.nbytes if isinstance(blob, np.ndarray) else len(blob))
-             for name, blob in blobs.items()}
+    sizes = {name: _size(blob) for name, blob in blobs.items()}
     draft = json.dumps({**header, "sections": {k: {"offset": 2**62, "bytes": v}
                                                for k, v in sizes.items()}}).encode()
     offset = _aligned(16 + len(draft))
@@ -130,9 +133,20 @@ def write_container(out, header: dict, blobs: dict[str, bytes | np.ndarray]) -> 
     for name, blob in blobs.items():
         at = header["sections"][name]["offset"]
         out.write(b"\0" * (at - written))
-        data = blob if isinstance(blob, bytes) else memoryview(blob).cast("B")
-        out.write(data)
+        if isinstance(blob, (bytes, np.ndarray)):
+            out.write(blob if isinstance(blob, bytes) else memoryview(blob).cast("B"))
+        else:
+            blob.seek(0)
+            shutil.copyfileobj(blob, out, 1 << 22)
         written = at + sizes[name]
+
+
+def _size(blob: bytes | np.ndarray | BinaryIO) -> int:
+    if isinstance(blob, np.ndarray):
+        return blob.nbytes
+    if isinstance(blob, bytes):
+        return len(blob)
+    return blob.seek(0, os.SEEK_END)
 
 
 def read_container(path: str, corrupt: Callable[[str, str], Exception]) -> tuple[dict, int]:
