@@ -5,7 +5,9 @@ no file is read twice: the Numba tokeniser (``scan``) gives every distinct raw t
 provisional id on first sight, the corpus is kept as int32 provisional ids, and once
 the counts are known the ids are remapped to the final vocabulary (out-of-vocabulary
 tokens are dropped, as in word2vec.c and gensim). No Python object is made per token,
-only per distinct token.
+only per distinct token. ``build_streamed`` (``w2v encode --vocab-memory``) is the
+two-pass variant for corpora whose ids, or distinct tokens, do not fit in memory: it
+counts within a budget, pruning as word2vec.c does, then streams the ids to a file.
 
 Invalid UTF-8 never stops a run: a word's bytes are decoded with U+FFFD (the Unicode
 replacement character) in place of each invalid sequence. Raw tokens that decode (and,
