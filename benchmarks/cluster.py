@@ -3,7 +3,7 @@ same threads: quality, throughput, and what the rounds cost.
 
     python benchmarks/cluster.py --seeds 1 2 3                  # quality, 5 epochs
     python benchmarks/cluster.py --throughput --repeats 3       # words/s, 1 epoch
-    python benchmarks/cluster.py --systems shares2 --round-words 262144 4194304 --combine sum mean
+    python benchmarks/cluster.py --systems shares8 --round-words 16384 65536 --combine sum average
 
 The corpus is encoded once (``w2v encode``, min-count 5) and every system trains from
 that file with peers.SETTINGS, as a whole process, the systems in turn within each
@@ -101,7 +101,7 @@ def main() -> None:
                      if cluster else "")
         quality = (f"{mean['analogy']:.2%} | {mean['ws353']:.3f}" if "analogy" in mean
                    else "– | –")
-        print(f"| {arch} | {name} | {round_words or 'default'} | {combine or 'average'} | "
+        print(f"| {arch} | {name} | {round_words or 'default'} | {combine or 'default'} | "
               f"{quality} | {mean['seconds']:.1f} s | {mean['cpu']:.1f} s | "
               f"{words / mean['seconds']:,.0f} | {in_rounds} |")
     clusters = [(key, r["cluster"]) for key, runs in results.items() for r in runs

@@ -100,7 +100,8 @@ def test_changes_add_up_as_dense_matrices_do():
     assert total.rows.tolist() == [1, 5, 7, 8, 9, 49]
     assert total.nbytes == 6 * 8 + 6 * 4 * 4
     assert isinstance(total, Change)
-    for rule, rate, scale in ((rounds.SUM, 1, 1), (rounds.AVERAGE, 3, 1 / 3)):
+    for rule, rate, scale in ((rounds.SUM, 1, 1), (rounds.AVERAGE, 3, 1 / 3),
+                              (rounds.MIDWAY, 2, 1 / 2)):
         assert rounds.change_scale(rule, 3) == (rate, scale)
         np.testing.assert_allclose(rounds.applied(before, total, scale),
                                    before + dense * scale, atol=1e-6)
@@ -203,7 +204,7 @@ def test_the_command_trains_on_a_cluster_and_leaves_no_checkpoint(corpus, two_sh
     assert np.array_equal(kv.vectors, two_shares.vectors)
     assert kv.metadata["rounds"]["cluster"]["rounds"] == 8
     info = CliRunner().invoke(cli, ["info", str(out)]).output
-    assert f"2 shares of {ROUND:,} words a round, average; on local:2, 2 workers, 8 rounds" \
+    assert f"2 shares of {ROUND:,} words a round, midway; on local:2, 2 workers, 8 rounds" \
         in info
     assert not os.path.exists(str(out) + ".checkpoint")
     result = CliRunner().invoke(cli, args + ["--shares", "2", "--threads", "1", "-q"])

@@ -104,11 +104,12 @@ if TYPE_CHECKING:
                    "--cluster the shares train in turn here (what N workers compute).")
 @click.option("--round-words", type=int, default=ROUND_WORDS, show_default=True,
               help="With --cluster or --shares: corpus words each share trains a round.")
-@click.option("--combine", type=click.Choice(["average", "sum"]), default="average",
-              show_default=True,
-              help="With --cluster or --shares: average: the next weights are the mean "
-                   "of the shares', each trained at N times the learning rate (Ji et al.'s "
-                   "model averaging); sum: the changes added at the usual rate.")
+@click.option("--combine", type=click.Choice(["midway", "average", "sum"]),
+              default="midway", show_default=True,
+              help="With --cluster or --shares, how the shares' changes make the next "
+                   "weights: each share trains at r times the learning rate and the "
+                   "changes are added over r; sum: r = 1; average: r = N, the mean of the "
+                   "shares' weights (Ji et al.'s model averaging); midway: r = (1 + N) / 2.")
 @click.option("--resume", is_flag=True,
               help="With --cluster or --shares: continue from OUTPUT.checkpoint, which "
                    "every epoch but the last writes (removed once OUTPUT is written).")
