@@ -110,6 +110,12 @@ def test_changes_add_up_as_dense_matrices_do():
                                atol=1e-6)
 
 
+def test_more_shares_train_shorter_rounds_by_default():
+    assert [Rounds(n).words for n in (1, 2, 4, 8)] == [1 << 21, 1 << 21, 1 << 18, 1 << 16]
+    assert Rounds(8, 1000).words == 1000 and Rounds(8, 1000).job_words == 1000
+    assert Rounds(8).job_words == word2vec.JOB_WORDS
+
+
 def test_one_share_trains_as_one_thread_does(corpus, monkeypatch):
     spread = word2vec.spread_order  # one thread taking INTERLEAVE stretches in turn
     monkeypatch.setattr(word2vec, "spread_order",

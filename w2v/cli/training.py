@@ -15,7 +15,6 @@ from ..config import (
     GLOVE_OUTPUTS,
     MAX_TOKEN_BYTES,
     MIN_VOCAB_MEMORY_GB,
-    ROUND_WORDS,
     GloveConfig,
     TrainConfig,
 )
@@ -102,8 +101,10 @@ if TYPE_CHECKING:
               help="Train in data-parallel rounds of N shares, each from the same weights, "
                    "their changes combined [default with --cluster: one a worker]; without "
                    "--cluster the shares train in turn here (what N workers compute).")
-@click.option("--round-words", type=int, default=ROUND_WORDS, show_default=True,
-              help="With --cluster or --shares: corpus words each share trains a round.")
+@click.option("--round-words", type=int, default=None,
+              help="With --cluster or --shares: corpus words each share trains a round "
+                   "[default: 2^21 (2,097,152) with up to two shares, fewer with more, "
+                   "as a power of two near 2^21 x (2 / N)^2.5: 2^16 for eight].")
 @click.option("--combine", type=click.Choice(["midway", "average", "sum"]),
               default="midway", show_default=True,
               help="With --cluster or --shares, how the shares' changes make the next "
@@ -123,8 +124,8 @@ if TYPE_CHECKING:
 def train_command(corpus: str, output: str | None, format_: str | None, quiet: bool,
                   eval_every_epoch: bool, eval_file: str | None, read_vocab: str | None,
                   save_vocab: str | None, init: str | None, update_vocab: bool,
-                  cluster: str | None, shares: int | None, round_words: int, combine: str,
-                  resume: bool, **options) -> None:
+                  cluster: str | None, shares: int | None, round_words: int | None,
+                  combine: str, resume: bool, **options) -> None:
     """Learn word vectors from CORPUS: a UTF-8 text file (.gz, .bz2, .xz read too) with
     one sentence per line, or - for standard input.
 
@@ -227,7 +228,8 @@ CHECKPOINT_SUFFIX = ".checkpoint"
 
 
 def _train_in_rounds(corpus: str, config: TrainConfig, output: str, address: str | None,
-                     shares: int | None, round_words: int, combine: str, resume: bool,
+                     shares: int | None, round_words: int | None, combine: str,
+                     resume: bool,
                      bar: _ProgressBar,
                      on_epoch, before_training) -> KeyedVectors:
     """`w2v train --cluster/--shares`: data-parallel rounds (training.rounds), on a Dask
