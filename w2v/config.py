@@ -76,8 +76,9 @@ MIN_ALPHA_FRACTION = 1e-4
 # a "word". 1,000 bytes holds every word of every language (333 CJK characters) and
 # keeps blobs out; a dropped token is skipped as a rare word is.
 MAX_TOKEN_BYTES = 1000
-# Training in data-parallel rounds (``training.rounds``): the corpus positions each
-# share trains a round (32 jobs). Two shares averaging, skip-gram on text8-prefix, 5
+# Training in data-parallel rounds (``training.rounds``): the corpus positions each of
+# up to two shares trains a round (32 jobs; more shares train shorter rounds,
+# ``rounds.default_round_words``). Two shares averaging, skip-gram on text8-prefix, 5
 # epochs: 34.40% at 2^18 and 2^20 words, 34.44% at 2^21 (one process: 34.59%); longer
 # rounds pay for fewer exchanges of the weights (docs/benchmarks.md, "Rounds").
 ROUND_WORDS = 1 << 21
