@@ -262,3 +262,20 @@ def test_ctrl_c_keeps_the_checkpoint_and_resume_finishes_the_run(corpus, tmp_pat
     assert resumed.metadata["rounds"]["resumed_at_epoch"] in (1, 2)
     assert np.array_equal(resumed.vectors, whole.vectors)
     assert not checkpoint.exists()
+
+
+def test_diverged_weights_stop_the_run_with_one_line_and_keep_the_checkpoint(
+        corpus, tmp_path, monkeypatch):
+    checkpoint = str(tmp_path / "v.w2v.checkpoint")
+    applied = rounds.applied_pair
+
+    def blown_up_in_epoch_2(state, changes, scale):
+        weights = applied(state, changes, scale)
+        if os.path.exists(checkpoint):  # the first epoch is saved
+            weights[0][3] = np.inf
+        return weights
+
+    monkeypatch.setattr(rounds, "applied_pair", blown_up_in_epoch_2)
+    with pytest.raises(rounds.TrainingError, match="diverged in epoch 2: .* --combine average"):
+        train_rounds(str(corpus[1]), CONFIG, Rounds(2, ROUND, checkpoint=checkpoint))
+    assert os.path.exists(checkpoint)

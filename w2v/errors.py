@@ -41,6 +41,10 @@ class UnknownWordError(W2VError, KeyError):
         return str(self.args[0])
 
 
+class TrainingError(W2VError):
+    """Training went wrong on its way: weights that diverged."""
+
+
 class EvaluationError(W2VError):
     """A benchmark file is missing, unreadable, or shares no usable line with the model."""
 

@@ -48,7 +48,7 @@ from typing import Protocol
 import numpy as np
 
 from ..config import ROUND_WORDS, TrainConfig
-from ..errors import ConfigError, W2VError
+from ..errors import ConfigError, TrainingError, W2VError
 from ..outputs import atomic_write
 from ..text.corpus import Corpus
 from ..text.vocab import EncodedCorpus, Vocabulary, build
@@ -333,6 +333,11 @@ def train_rounds(corpus: Corpus, config: TrainConfig, rounds: Rounds,
             done += sum(end - start for share in jobs for start, end, *_ in share)
             report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
         weights = run.get(state)
+        if not (np.isfinite(weights[0]).all() and np.isfinite(weights[1]).all()):
+            raise TrainingError(f"training in {rounds.shares} shares diverged in epoch "
+                                f"{epoch + 1}: its weights are no longer finite; try "
+                                f"--combine average, or a smaller --round-words than "
+                                f"{rounds.words:,}")
         if rounds.checkpoint and epoch + 1 < config.epochs:
             save_checkpoint(rounds.checkpoint, identity, epoch + 1, weights)
         if on_epoch is not None:
