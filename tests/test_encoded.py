@@ -309,7 +309,9 @@ def test_a_budget_needs_files_and_enough_room_and_leaves_nothing_on_failure(
         text, tmp_path, monkeypatch):
     out = tmp_path / "c.w2vc"
     for args, message in [(["-", "--vocab-memory", "1"], "not with --vocab-memory"),
-                          ([text, "--vocab-memory", "0.001"], "at least 0.01")]:
+                          ([text, "--vocab-memory", "0.001"], "at least 0.01"),
+                          ([tmp_path / "missing.txt", "--vocab-memory", "1"],
+                           "cannot read")]:
         result = _run(["encode", *args, "-o", out])
         assert result.exit_code != 0 and message in result.output
         assert "Traceback" not in result.output

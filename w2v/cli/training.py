@@ -229,9 +229,8 @@ CHECKPOINT_SUFFIX = ".checkpoint"
 
 def _train_in_rounds(corpus: str, config: TrainConfig, output: str, address: str | None,
                      shares: int | None, round_words: int | None, combine: str,
-                     resume: bool,
-                     bar: _ProgressBar,
-                     on_epoch, before_training) -> KeyedVectors:
+                     resume: bool, bar: _ProgressBar, on_epoch, before_training
+                     ) -> KeyedVectors:
     """`w2v train --cluster/--shares`: data-parallel rounds (training.rounds), on a Dask
     cluster or in turn here, with a checkpoint after each epoch."""
     from ..text.encoded import is_encoded
@@ -469,10 +468,10 @@ def encode_command(corpus: tuple[str, ...], output: str, vocab_memory: float | N
                                        threads=config.workers, tokenizer=config.tokenizer)
         long_tokens, tokens = corpus_ids.long_tokens, corpus_ids.words
         sentences = len(corpus_ids.sentence_starts) - 1
-        sources = [encoded.source_of(path) for path in paths]
+        sources = [encoded.source_of(path) for path in paths]  # the corpus read, known good
         encoded.write(output, vocabulary, corpus_ids, settings, sources, __version__)
     else:
-        sources = [encoded.source_of(path) for path in paths]
+        sources = [encoded.source_of(path) for path in paths]  # read before two passes
         vocabulary, done = encoded.encode_streamed(output, source, int(vocab_memory * 1e9),
                                                    settings, config.workers, sources,
                                                    __version__)
