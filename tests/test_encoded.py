@@ -323,3 +323,20 @@ def test_a_budget_needs_files_and_enough_room_and_leaves_nothing_on_failure(
     assert result.exit_code != 0 and "No space left" in result.output
     assert "Traceback" not in result.output
     assert sorted(os.listdir(tmp_path)) == []  # no output, no temporary ids
+
+
+def test_a_file_that_changes_between_the_passes_is_refused(text, tmp_path, monkeypatch):
+    source = tmp_path / "growing.txt"
+    source.write_text(text.read_text())
+    out = tmp_path / "c.w2vc"
+    lookup = vocab.Scanner.lookup
+
+    def appending(self, block):  # something appends to the file during the second pass
+        with open(source, "a") as f:
+            f.write(" w1 w2\n")
+        return lookup(self, block)
+
+    monkeypatch.setattr(vocab.Scanner, "lookup", appending)
+    result = _run(["encode", source, "-o", out, "--vocab-memory", "1"])
+    assert result.exit_code != 0 and "changed while it was encoded" in result.output
+    assert "Traceback" not in result.output and sorted(os.listdir(tmp_path)) == ["growing.txt"]

@@ -40,7 +40,7 @@ import numpy as np
 from ..errors import CorpusError
 from ..outputs import atomic_write
 from ..vectors import native
-from .corpus import Corpus
+from .corpus import Corpus, Files
 from .vocab import EncodedCorpus, Streamed, Vocabulary, build_streamed, final_min_count
 
 FORMAT = "w2vc"
@@ -105,8 +105,14 @@ def encode_streamed(path: str, corpus: Corpus, budget: int, settings: dict, thre
     two passes, ``threads`` readers, the vocabulary table within ``budget`` bytes,
     pruned when it would pass it): the ids and sentence starts go to unnamed temporary
     files beside ``path``, then into it. The header's "corpus" says what the pruning
-    cost ("prunes", "floor", "count_shortfall": the most a count falls short by)."""
+    cost ("prunes", "floor", "count_shortfall": the most a count falls short by). A file
+    that changes while it is read (its size or modification time), or since ``sources``
+    measured it, is refused: the passes would disagree."""
     folder = os.path.dirname(os.path.abspath(path))
+    stamps = _stamps(corpus)
+    for source, (size, _) in zip(sources, stamps.values()):
+        if source.get("bytes", size) != size:
+            raise _changed(source["path"])
     try:
         with tempfile.TemporaryFile(dir=folder, prefix=".w2v-ids-") as ids, \
                 tempfile.TemporaryFile(dir=folder, prefix=".w2v-starts-") as starts:
@@ -114,6 +120,9 @@ def encode_streamed(path: str, corpus: Corpus, budget: int, settings: dict, thre
                 corpus, budget, ids, starts, settings["min_count"], settings["max_vocab"],
                 settings["lowercase"], settings["max_final_vocab"],
                 threads=threads, tokenizer=settings["tokenizer"])
+            for name, stamp in _stamps(corpus).items():
+                if stamps[name] != stamp:
+                    raise _changed(name)
             facts = {"raw_tokens": done.raw_tokens, "long_tokens": done.long_tokens,
                      "vocab_memory_bytes": budget, "prunes": done.prunes,
                      "floor": done.floor, "count_shortfall": done.shortfall}
@@ -123,6 +132,23 @@ def encode_streamed(path: str, corpus: Corpus, budget: int, settings: dict, thre
         raise CorpusError(f"cannot write the encoded ids beside {path}: "
                           f"{exc.strerror or exc}") from None
     return vocab, done
+
+
+def _stamps(corpus: Corpus) -> dict[str, tuple[int, int]]:
+    """Each file's size and modification time (ns)."""
+    stamps = {}
+    for path in (corpus if isinstance(corpus, Files) else [corpus]):
+        try:
+            facts = os.stat(path)
+        except OSError:
+            raise _changed(os.fspath(path)) from None
+        stamps[os.fspath(path)] = (facts.st_size, facts.st_mtime_ns)
+    return stamps
+
+
+def _changed(path: str) -> CorpusError:
+    return CorpusError(f"{path} changed while it was encoded: encode it again once it "
+                       "stays the same")
 
 
 def _header(vocab: Vocabulary, tokens: int, sentences: int, settings: dict,
