@@ -21,7 +21,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
@@ -165,8 +165,6 @@ def build_streamed(corpus: Corpus, budget: int, ids_out: BinaryIO, starts_out: B
                              transform=clean, budget=budget)
     vocab, final_of_raw = _words(scanner, corpus, min_count, max_vocab, lowercase,
                                  max_final_vocab, None, None, False)
-    counted = Streamed(0, 0, scanner.read, scanner.too_long, scanner.prunes, scanner.floor,
-                       scanner.shortfall)
     kept = final_of_raw >= 0
     to_final = final_of_raw[kept]
     scanner.keep(kept)
@@ -194,7 +192,8 @@ def build_streamed(corpus: Corpus, budget: int, ids_out: BinaryIO, starts_out: B
     if written != last:
         starts_out.write(np.array([written], "<i8").tobytes())
         starts += 1
-    return vocab, replace(counted, tokens=written, sentences=starts - 1)
+    return vocab, Streamed(written, starts - 1, scanner.read, scanner.too_long,
+                           scanner.prunes, scanner.floor, scanner.shortfall)
 
 
 def _in_order(work: Callable[[np.ndarray], tuple], items: Iterator[np.ndarray],
@@ -531,8 +530,9 @@ class Scanner:
         may look up blocks side by side."""
         ids = np.empty(len(data) // 2 + 1, dtype=np.int32)
         ends = np.empty(len(data), dtype=np.int64)
-        _, got, n_ends = scan.encode_block(data, 0, self._tables(), self.counters, ids,
-                                           ends, self.max_token_bytes, False)
+        own = np.zeros(3, dtype=np.int64)  # its long tokens: this table's stay as counted
+        _, got, n_ends = scan.encode_block(data, 0, self._tables(), own, ids, ends,
+                                           self.max_token_bytes, False)
         return ids[:got], ends[:n_ends]
 
     def append(self, other: Scanner) -> None:
