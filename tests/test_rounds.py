@@ -264,8 +264,10 @@ def test_ctrl_c_keeps_the_checkpoint_and_resume_finishes_the_run(corpus, tmp_pat
     assert not checkpoint.exists()
 
 
+@pytest.mark.parametrize("rule, advice", [(rounds.MIDWAY, r"try a smaller --round-words"),
+                                          (rounds.SUM, r"try --combine midway, or a smaller")])
 def test_diverged_weights_stop_the_run_with_one_line_and_keep_the_checkpoint(
-        corpus, tmp_path, monkeypatch):
+        corpus, tmp_path, monkeypatch, rule, advice):
     checkpoint = str(tmp_path / "v.w2v.checkpoint")
     applied = rounds.applied_pair
 
@@ -276,6 +278,6 @@ def test_diverged_weights_stop_the_run_with_one_line_and_keep_the_checkpoint(
         return weights
 
     monkeypatch.setattr(rounds, "applied_pair", blown_up_in_epoch_2)
-    with pytest.raises(rounds.TrainingError, match="diverged in epoch 2: .* --combine average"):
-        train_rounds(str(corpus[1]), CONFIG, Rounds(2, ROUND, checkpoint=checkpoint))
+    with pytest.raises(rounds.TrainingError, match=f"diverged in epoch 2: .* {advice}"):
+        train_rounds(str(corpus[1]), CONFIG, Rounds(2, ROUND, rule, checkpoint=checkpoint))
     assert os.path.exists(checkpoint)

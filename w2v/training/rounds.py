@@ -334,10 +334,10 @@ def train_rounds(corpus: Corpus, config: TrainConfig, rounds: Rounds,
             report(Progress(done, total, alpha_at(done), len(vocab), encoded.words))
         weights = run.get(state)
         if not (np.isfinite(weights[0]).all() and np.isfinite(weights[1]).all()):
+            other = "" if rounds.rule == MIDWAY else "--combine midway, or "
             raise TrainingError(f"training in {rounds.shares} shares diverged in epoch "
                                 f"{epoch + 1}: its weights are no longer finite; try "
-                                f"--combine average, or a smaller --round-words than "
-                                f"{rounds.words:,}")
+                                f"{other}a smaller --round-words than {rounds.words:,}")
         if rounds.checkpoint and epoch + 1 < config.epochs:
             save_checkpoint(rounds.checkpoint, identity, epoch + 1, weights)
         if on_epoch is not None:
