@@ -15,6 +15,7 @@ from conftest import PLANTED_CONFIG
 from w2v import KeyedVectors, TrainConfig
 from w2v.cli import cli
 from w2v.errors import ModelFileError
+from w2v.vectors import native
 
 WORDS = ["</s>", "king", "queen", "caf\u00e9", "\u6f22\u5b57", "man", "woman"]
 
@@ -236,3 +237,19 @@ def test_info_survives_odd_metadata(tmp_path, metadata):
     KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32), metadata=metadata).save(
         tmp_path / "v.w2v")
     _ok(CliRunner().invoke(cli, ["info", str(tmp_path / "v.w2v")]))
+
+
+def test_container_writes_an_empty_matrix_and_the_sections_after_it(tmp_path):
+    # A fastText model without n-gram rows has a 0 x dim matrix (whose strides NumPy may
+    # give as zeros, which memoryview cannot cast to bytes).
+    empty = np.broadcast_to(np.float32(0), (0, 3))
+    after = np.arange(6, dtype="<f4").reshape(2, 3)
+    path = tmp_path / "c.bin"
+    with open(path, "wb") as out:
+        native.write_container(out, {"format": "test"}, {"empty": empty, "after": after})
+    header, size = native.read_container(str(path), lambda p, why: ValueError(why))
+    sections = header["sections"]
+    assert sections["empty"]["bytes"] == 0
+    at = sections["after"]
+    assert size == at["offset"] + at["bytes"]
+    assert np.array_equal(np.fromfile(path, "<f4", 6, offset=at["offset"]).reshape(2, 3), after)

@@ -134,7 +134,7 @@ def write_container(out, header: dict, blobs: dict[str, bytes | np.ndarray | Bin
         at = header["sections"][name]["offset"]
         out.write(b"\0" * (at - written))
         if isinstance(blob, (bytes, np.ndarray)):
-            out.write(blob if isinstance(blob, bytes) else memoryview(blob).cast("B"))
+            out.write(blob if isinstance(blob, bytes) else blob.reshape(-1).view(np.uint8))
         else:
             blob.seek(0)
             shutil.copyfileobj(blob, out, 1 << 22)
