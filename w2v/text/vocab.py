@@ -182,7 +182,7 @@ def build_streamed(corpus: Corpus, budget: int, ids_out: BinaryIO, starts_out: B
     for ids, ends in _in_order(look, blocks, threads):
         ids_out.write(memoryview(ids.astype("<i4", copy=False)).cast("B"))
         ends = ends + written
-        new = ends[np.concatenate(([True], ends[1:] != ends[:-1]))] if len(ends) else ends
+        new = np.unique(ends)  # line ends only grow: empty lines repeat them
         new = new[new != last]
         written += len(ids)
         if len(new):
